@@ -1,0 +1,213 @@
+"""Load the dataset: read, validate, derive, find conflicts, choose the value analyses use.
+
+>>> ds = load_dataset()                       # raises DataValidationError on bad data
+>>> ds.series(min_reliability="A")            # official sources only, one value per year
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ipanalysis import paths
+from ipanalysis.checks import check_dataset
+from ipanalysis.derive import SCALE_FACTORS, derive_figures, stated_figures
+from ipanalysis.errors import DataValidationError
+from ipanalysis.tables import RELIABILITY_GRADES, read_tables
+
+FIGURE_KEY = ["region", "indicator", "year", "period"]
+SERIES_COLUMNS = [
+    "region",
+    "indicator",
+    "year",
+    "value",
+    "value_lo",
+    "value_hi",
+    "derived",
+    "source",
+    "reliability",
+]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated dataset as tidy tables.
+
+    Attributes
+    ----------
+    sources, regions, indicators : pandas.DataFrame
+        The reference tables.
+    observations : pandas.DataFrame
+        Every figure, stated and derived, in the indicator's unit, with its rounding interval,
+        reliability grade, and ``selected`` (the value an analysis uses when all grades are
+        admitted).
+    targets : pandas.DataFrame
+        Targets with ``value`` and ``value_max`` as numbers in the indicator's unit (growth
+        rates stay in percent as written) and ``base_year``/``start_year`` as nullable ints.
+    conflicts : pandas.DataFrame
+        One row per figure in a group (region, indicator, year, period) whose figures do not
+        all agree within rounding.
+    """
+
+    sources: pd.DataFrame
+    regions: pd.DataFrame
+    indicators: pd.DataFrame
+    observations: pd.DataFrame
+    targets: pd.DataFrame
+    conflicts: pd.DataFrame
+
+    def series(self, min_reliability: str = "C") -> pd.DataFrame:
+        """Return one value per region, indicator and year, for analysis.
+
+        Parameters
+        ----------
+        min_reliability
+            Lowest reliability grade admitted (``"A"`` = official sources only). Filtering
+            happens before the choice between conflicting figures.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`SERIES_COLUMNS`; full-year figures only, lower bounds (超过…)
+            left out, sorted by region, indicator, year.
+        """
+        admitted = self.observations[
+            (self.observations["period"] == "")
+            & (self.observations["qualifier"] != "over")
+            & (self.observations["reliability"] <= _check_grade(min_reliability))
+        ]
+        chosen = select_figures(admitted)
+        return chosen[chosen["selected"]][SERIES_COLUMNS].reset_index(drop=True)
+
+    def region_ids(self, levels: tuple[str, ...] = ("city", "district")) -> list[str]:
+        """Return the ids of regions reports are made for, sorted."""
+        return sorted(self.regions.loc[self.regions["level"].isin(levels), "region_id"])
+
+
+def _check_grade(grade: str) -> str:
+    if grade not in RELIABILITY_GRADES:
+        raise ValueError(f"min_reliability must be one of {RELIABILITY_GRADES}, not {grade!r}")
+    return grade
+
+
+def select_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """Mark the figure an analysis uses in each (region, indicator, year, period) group.
+
+    The rule, in order: higher reliability grade; stated over derived; narrower rounding
+    interval; source id alphabetically (only to make the choice deterministic).
+
+    Parameters
+    ----------
+    figures
+        Figures with columns ``reliability``, ``derived``, ``value_lo``, ``value_hi``,
+        ``source`` and the group key.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows with a boolean ``selected`` column, sorted by the group key and rank.
+    """
+    ranked = figures.assign(_width=figures["value_hi"] - figures["value_lo"]).sort_values(
+        [*FIGURE_KEY, "reliability", "derived", "_width", "source"], kind="mergesort"
+    )
+    ranked["selected"] = ~ranked.duplicated(FIGURE_KEY, keep="first")
+    return ranked.drop(columns="_width")
+
+
+def find_conflicts(figures: pd.DataFrame) -> pd.DataFrame:
+    """List the figures of every group whose figures do not all agree within rounding.
+
+    Two figures agree when their rounding intervals overlap. A group conflicts when any pair
+    does not; all its figures are listed, none is dropped.
+
+    Parameters
+    ----------
+    figures
+        All figures (stated and derived) with rounding intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: the group key, ``value``, ``value_lo``, ``value_hi``, ``derived``, ``source``,
+        ``reliability``, ``selected``, ``relative_spread`` (max/min − 1 within the group).
+    """
+    columns = [
+        *FIGURE_KEY,
+        "value",
+        "value_lo",
+        "value_hi",
+        "derived",
+        "source",
+        "reliability",
+        "selected",
+    ]
+    parts = []
+    for _, group in figures.groupby(FIGURE_KEY, sort=True):
+        if len(group) < 2 or group["value_lo"].max() <= group["value_hi"].min():
+            continue  # all intervals share a point: the figures agree
+        spread = (
+            group["value"].max() / group["value"].min() - 1 if group["value"].min() > 0 else np.inf
+        )
+        parts.append(group[columns].assign(relative_spread=spread))
+    if not parts:
+        return pd.DataFrame(columns=[*columns, "relative_spread"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _scale_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    out = targets.copy()
+    factor = out["scale"].map(SCALE_FACTORS)
+    growth = out["kind"] == "avg_growth"  # a rate in percent: no unit word applies
+    for col in ("value", "value_max"):
+        number = pd.to_numeric(out[col].replace("", np.nan))
+        out[col] = np.where(growth, number, number * factor)
+    for col in ("target_year", "base_year", "start_year"):
+        out[col] = pd.to_numeric(out[col].replace("", np.nan)).astype("Int64")
+    out["target_year"] = out["target_year"].astype(int)
+    return out.sort_values(["region", "target_year", "indicator", "target_id"]).reset_index(
+        drop=True
+    )
+
+
+def load_dataset(data_dir: Path | None = None) -> Dataset:
+    """Read, validate and assemble the dataset.
+
+    Parameters
+    ----------
+    data_dir
+        Folder with the CSV tables and ``sources/``; defaults to :func:`ipanalysis.paths.data_dir`.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataValidationError
+        With every problem found (file, row, column, found, expected). Nothing is written.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
+    label_root = data_dir.parent
+    tables = read_tables(data_dir, label_root)
+    labels = {
+        name: (data_dir / f"{name}.csv").relative_to(label_root).as_posix() for name in tables
+    }
+    issues = check_dataset(tables, labels, data_dir / "sources")
+    if issues:
+        raise DataValidationError(issues)
+
+    stated = stated_figures(tables["observations"])
+    derived = derive_figures(stated, tables["relations"], tables["regions"])
+    grades = tables["sources"].set_index("source_id")["reliability"]
+    figures = pd.concat([stated, derived], ignore_index=True)
+    figures["reliability"] = figures["source"].map(grades)
+    figures = select_figures(figures).reset_index(drop=True)
+    return Dataset(
+        sources=tables["sources"].sort_values("source_id").reset_index(drop=True),
+        regions=tables["regions"].sort_values("region_id").reset_index(drop=True),
+        indicators=tables["indicators"].sort_values("indicator_id").reset_index(drop=True),
+        observations=figures,
+        targets=_scale_targets(tables["targets"]),
+        conflicts=find_conflicts(figures),
+    )

@@ -1,0 +1,156 @@
+"""Terminal tables and CSV files for the command line (the notebooks have their own display)."""
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from ipanalysis import paths
+from ipanalysis.dataset import Dataset
+
+STATUS_STYLE = {
+    "achieved": "bold green",
+    "on_track": "green",
+    "at_risk": "yellow",
+    "off_track": "red",
+    "missed": "bold red",
+    "insufficient_data": "dim",
+}
+SHOWN_COLUMNS = [
+    "region",
+    "指标 indicator",
+    "target_year",
+    "target",
+    "latest",
+    "forecast [interval]",
+    "p_meet",
+    "growth obs/req",
+    "status",
+    "confidence",
+]
+
+
+def write_csv_atomic(df: pd.DataFrame, path: Path) -> Path:
+    r"""Write a CSV so that readers see the old file or the complete new one, never a part.
+
+    Parameters
+    ----------
+    df
+        The table; written without the index, UTF-8, ``\\n`` line ends, floats as repr.
+    path
+        Destination; its folder is created if needed.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            df.to_csv(f, index=False, lineterminator="\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_assessment_csv(
+    table: pd.DataFrame,
+    *,
+    regions: list[str] | None = None,
+    as_of: int | None = None,
+    min_reliability: str = "C",
+) -> Path:
+    """Write an assessment from the command line to ``outputs/``, named after its options."""
+    parts = ["assessment", *(sorted(regions) if regions else [])]
+    if as_of is not None:
+        parts.append(f"as-of-{as_of}")
+    if min_reliability != "C":
+        parts.append(f"min-{min_reliability}")
+    return write_csv_atomic(table, paths.outputs_dir() / ("_".join(parts) + ".csv"))
+
+
+def _number(value: float) -> str:
+    if pd.isna(value):
+        return "–"
+    return f"{value:,.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
+
+
+def _pct(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:+.1%}"
+
+
+def format_assessment(table: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Return the assessment as short display strings, indicator names in Chinese and English."""
+    names = ds.indicators.set_index("indicator_id")
+    target = [
+        f"{c} {_number(v)}" if k != "avg_growth" else f"年均 {c} {_pct(g)}"
+        for c, v, k, g in zip(
+            table["comparator"],
+            table["target_value"],
+            table["target_kind"],
+            table["required_growth"],
+            strict=True,
+        )
+    ]
+    return pd.DataFrame(
+        {
+            "region": table["region"],
+            "指标 indicator": [
+                f"{names.at[i, 'name_zh']} ({i})" if i in names.index else i
+                for i in table["indicator"]
+            ],
+            "target_year": table["target_year"].astype(str),
+            "target": [f"{t} ({k})" for t, k in zip(target, table["target_kind"], strict=True)],
+            "latest": [
+                "–" if pd.isna(y) else f"{_number(v)} ({int(y)})"
+                for v, y in zip(table["latest_value"], table["latest_year"], strict=True)
+            ],
+            "forecast [interval]": [
+                "–" if pd.isna(f) else f"{_number(f)} [{_number(lo)}, {_number(hi)}]"
+                for f, lo, hi in zip(
+                    table["forecast"],
+                    table["forecast_lower"],
+                    table["forecast_upper"],
+                    strict=True,
+                )
+            ],
+            "p_meet": ["–" if pd.isna(p) else f"{p:.0%}" for p in table["p_meet"]],
+            "growth obs/req": [
+                f"{_pct(o)} / {_pct(r)}"
+                for o, r in zip(table["observed_growth"], table["required_growth"], strict=True)
+            ],
+            "status": table["status"],
+            "confidence": table["confidence"],
+        }
+    )
+
+
+def print_assessment(table: pd.DataFrame, ds: Dataset, console: Console) -> None:
+    """Print the assessment as a colour-coded table, then counts by status."""
+    shown = format_assessment(table, ds)
+    rich_table = Table(title="Target assessment 目标评估", title_justify="left")
+    for col in SHOWN_COLUMNS:
+        rich_table.add_column(col, overflow="fold")
+    for row in shown.itertuples(index=False):
+        style = STATUS_STYLE.get(row.status, "")
+        rich_table.add_row(*row[:-2], f"[{style}]{row.status}[/]", row.confidence)
+    console.print(rich_table)
+    counts = table["status"].value_counts().reindex(list(STATUS_STYLE), fill_value=0)
+    console.print("  ".join(f"{s}: {n}" for s, n in counts.items()))
+
+
+def print_frame(df: pd.DataFrame, title: str, console: Console) -> None:
+    """Print a small tidy frame as a table, floats to four significant digits."""
+    table = Table(title=title, title_justify="left")
+    for col in df.columns:
+        table.add_column(str(col), overflow="fold")
+    for row in df.itertuples(index=False):
+        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+    console.print(table)

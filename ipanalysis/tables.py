@@ -1,0 +1,338 @@
+"""Read the dataset's CSV tables and check each one against its schema (pandera).
+
+Every cell is read as text first, so that a figure keeps the digits it was written with
+(``36.0`` stays ``36.0``: the quote check and the rounding interval need them) and so that a bad
+cell is reported as found, not as pandas guessed it. Cross-table rules (foreign keys, quotes,
+target sanity) live in :mod:`ipanalysis.checks`.
+"""
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ipanalysis.errors import DataIssue, DataValidationError
+
+SLUG = r"[a-z0-9][a-z0-9_-]*"
+NUMBER = r"-?\d+(\.\d+)?"
+YEAR = r"(19|20)\d\d"
+
+SCALES = ("", "万", "亿", "per_million")
+RELIABILITY_GRADES = ("A", "B", "C")
+RELATIONS = (
+    "yoy_growth_pct",
+    "growth_since_pct",
+    "multiple_of",
+    "increase_since",
+    "share_of_parent_pct",
+    "above_region_by_pct",
+    "above_region_by",
+)
+TARGET_KINDS = (
+    "level",
+    "avg_growth",
+    "every_year",
+    "annual_average",
+    "cumulative",
+    "range",
+    "keep_improving",
+)
+COMPARATORS = (">=", ">", "~", "<=", "<")
+
+
+def _matches(pattern: str, expected: str, *, optional: bool = False) -> pa.Check:
+    full = f"^(?:{pattern})$" if not optional else f"^(?:{pattern})?$"
+    return pa.Check.str_matches(full, error=expected)
+
+
+def _one_of(values: tuple[str, ...], what: str = "") -> pa.Check:
+    shown = ", ".join(repr(v) if v else "empty" for v in values)
+    return pa.Check.isin(list(values), error=f"{what}one of {shown}")
+
+
+_REQUIRED = pa.Check.str_length(min_value=1, error="a non-empty value")
+
+
+def _text(*checks: pa.Check, required: bool = False) -> pa.Column:
+    return pa.Column(str, checks=[*([_REQUIRED] if required else []), *checks])
+
+
+def _slug(required: bool = True) -> pa.Column:
+    return _text(_matches(SLUG, "an id: lowercase letters, digits, _ or -", optional=not required))
+
+
+def _year(required: bool = True) -> pa.Column:
+    return _text(_matches(YEAR, "a four-digit year such as 2024", optional=not required))
+
+
+def _number(required: bool = True, signed: bool = True) -> pa.Column:
+    pattern = NUMBER if signed else NUMBER.removeprefix("-?")
+    kind = "a plain number" if signed else "a plain non-negative number"
+    expected = f"{kind} such as 7.29 (unit words like 万 go in column scale)"
+    return _text(_matches(pattern, expected, optional=not required))
+
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "sources": pa.DataFrameSchema(
+        {
+            "source_id": _slug(),
+            "title_zh": _text(required=True),
+            "title_en": _text(required=True),
+            "issuer": _text(required=True),
+            "date": _text(
+                _matches(r"\d{4}(-\d{2}(-\d{2})?)?", "YYYY, YYYY-MM or YYYY-MM-DD", optional=True)
+            ),
+            "file": _text(required=True),
+            "url": _text(),
+            "reliability": _text(_one_of(RELIABILITY_GRADES, "a reliability grade: ")),
+            "sha256": _text(_matches(r"[0-9a-f]{64}", "a sha256 hex digest of the file")),
+            "note": _text(),
+        },
+        unique=["source_id"],
+    ),
+    "regions": pa.DataFrameSchema(
+        {
+            "region_id": _slug(),
+            "name_zh": _text(required=True),
+            "name_en": _text(required=True),
+            "level": _text(_one_of(("country", "city", "district"))),
+            "parent": _slug(required=False),
+        },
+        unique=["region_id"],
+    ),
+    "indicators": pa.DataFrameSchema(
+        {
+            "indicator_id": _slug(),
+            "name_zh": _text(required=True),
+            "name_en": _text(required=True),
+            "unit": _text(required=True),
+            "kind": _text(_one_of(("stock", "flow", "ratio", "percent", "count"))),
+            "better": _text(_one_of(("higher", "lower"))),
+            "note": _text(),
+        },
+        unique=["indicator_id"],
+    ),
+    "observations": pa.DataFrameSchema(
+        {
+            "region": _slug(),
+            "indicator": _slug(),
+            "year": _year(),
+            "period": _text(
+                _matches(
+                    r"\d{4}-\d{2}(/\d{4}-\d{2})?|unknown",
+                    "empty (full year), YYYY-MM, YYYY-MM/YYYY-MM or unknown",
+                    optional=True,
+                )
+            ),
+            "value": _number(signed=False),
+            "scale": _text(_one_of(SCALES)),
+            "qualifier": _text(_one_of(("", "about", "over"))),
+            "scale_missing_in_quote": _text(_one_of(("", "true"))),
+            "source": _slug(),
+            "quote": _text(required=True),
+            "note": _text(),
+        },
+        unique=["region", "indicator", "year", "period", "source"],
+    ),
+    "relations": pa.DataFrameSchema(
+        {
+            "region": _slug(),
+            "indicator": _slug(),
+            "year": _year(),
+            "period": _text(),
+            "source": _slug(),
+            "relation": _text(_one_of(RELATIONS)),
+            "value": _number(),
+            "ref_year": _year(required=False),
+            "ref_region": _slug(required=False),
+            "quote": _text(required=True),
+            "note": _text(),
+        },
+        unique=["region", "indicator", "year", "period", "source", "relation", "ref_year"],
+    ),
+    "targets": pa.DataFrameSchema(
+        {
+            "target_id": _slug(),
+            "region": _slug(),
+            "indicator": _slug(),
+            "target_year": _year(),
+            "kind": _text(_one_of(TARGET_KINDS)),
+            "comparator": _text(_one_of(COMPARATORS)),
+            "value": _number(required=False),
+            "value_max": _number(required=False),
+            "scale": _text(_one_of(SCALES)),
+            "value_basis": _text(_one_of(("level", "increase"))),
+            "base_year": _year(required=False),
+            "start_year": _year(required=False),
+            "source": _slug(),
+            "quote": _text(required=True),
+            "note": _text(),
+        },
+        unique=["target_id"],
+    ),
+}
+
+TABLES = tuple(SCHEMAS)
+
+
+def read_csv_text(path: Path, label: str) -> pd.DataFrame:
+    """Read a CSV file as text cells, accepting UTF-8 with or without a BOM.
+
+    Parameters
+    ----------
+    path
+        The file.
+    label
+        How errors name the file (a path relative to the repository).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every cell a ``str``; empty cells are ``""``.
+
+    Raises
+    ------
+    DataValidationError
+        The file is missing, not UTF-8 (a GBK file gets instructions to re-save it), or not
+        parseable as CSV.
+    """
+    if not path.is_file():
+        raise DataValidationError([DataIssue(label, None, None, "no such file", "the table")])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataValidationError([_encoding_issue(raw, err, label)]) from None
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise DataValidationError(
+            [DataIssue(label, None, None, f"unreadable CSV ({err})", "comma-separated UTF-8")]
+        ) from None
+
+
+def _encoding_issue(raw: bytes, err: UnicodeDecodeError, label: str) -> DataIssue:
+    row = raw[: err.start].count(b"\n") + 1
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        found = f"bytes that are not UTF-8 (at byte {err.start})"
+    else:
+        found = "a GBK/GB18030-encoded file (Excel's or WPS's default 'CSV' on Chinese Windows)"
+    expected = (
+        "UTF-8: in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; in WPS choose "
+        "encoding UTF-8 when saving as CSV"
+    )
+    return DataIssue(label, row, None, found, expected)
+
+
+def check_schema(name: str, df: pd.DataFrame, label: str) -> list[DataIssue]:
+    """Check one table against its schema and translate failures into :class:`DataIssue`.
+
+    Parameters
+    ----------
+    name
+        The table's name, a key of :data:`SCHEMAS`.
+    df
+        The table as read by :func:`read_csv_text`.
+    label
+        How errors name the file.
+
+    Returns
+    -------
+    list of DataIssue
+        Empty when the table conforms.
+    """
+    schema = SCHEMAS[name]
+    issues = _column_issues(schema, df, label)
+    if issues:  # cell checks on a table with the wrong columns would only add noise
+        return issues
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+        cells = cases[cases["check"] != "multiple_fields_uniqueness"]
+        for case in cells.itertuples(index=False):
+            found = "an empty cell" if case.failure_case == "" else repr(case.failure_case)
+            issues.append(DataIssue(label, _row(case.index), case.column, found, case.check))
+        if (cases["check"] == "multiple_fields_uniqueness").any():
+            issues += _duplicate_issues(df, list(schema.unique), label)
+    return issues
+
+
+def _column_issues(schema: pa.DataFrameSchema, df: pd.DataFrame, label: str) -> list[DataIssue]:
+    expected = list(schema.columns)
+    issues = [
+        DataIssue(label, 1, col, "no such column in the header", f"the columns {expected}")
+        for col in expected
+        if col not in df.columns
+    ]
+    issues += [
+        DataIssue(label, 1, col, "an unknown column", f"only the columns {expected}")
+        for col in df.columns
+        if col not in expected
+    ]
+    return issues
+
+
+def _duplicate_issues(df: pd.DataFrame, key: list[str], label: str) -> list[DataIssue]:
+    issues = []
+    dupes = df[df.duplicated(key, keep=False)]
+    for _, group in dupes.groupby(key, sort=True):
+        first = group.index[0]
+        for idx in group.index[1:]:
+            differs = [c for c in df.columns if c not in key and df.at[idx, c] != df.at[first, c]]
+            detail = ""
+            if "value" in differs:
+                values = f"{df.at[idx, 'value']!r} vs {df.at[first, 'value']!r}"
+                detail = f" with a different value ({values})"
+            found = f"the same {', '.join(key)} as row {_row(first)}{detail}"
+            issues.append(DataIssue(label, _row(idx), None, found, "one row per key"))
+    return issues
+
+
+def _row(index) -> int | None:
+    return None if index is None or pd.isna(index) else int(index) + 2
+
+
+def read_tables(data_dir: Path, label_root: Path) -> dict[str, pd.DataFrame]:
+    """Read and schema-check every table of the dataset.
+
+    Parameters
+    ----------
+    data_dir
+        The folder holding the CSV tables.
+    label_root
+        Paths in error messages are relative to this folder.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables as text cells, keyed by table name.
+
+    Raises
+    ------
+    DataValidationError
+        With every problem found in every table.
+    """
+    tables, issues = {}, []
+    for name in TABLES:
+        path = data_dir / f"{name}.csv"
+        label = _label(path, label_root)
+        try:
+            tables[name] = read_csv_text(path, label)
+        except DataValidationError as err:
+            issues += err.issues
+            continue
+        issues += check_schema(name, tables[name], label)
+    if issues:
+        raise DataValidationError(issues)
+    return tables
+
+
+def _label(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
