@@ -118,3 +118,86 @@ def test_min_reliability_filters_before_selection(mini_data):
     assert len(ds.series(min_reliability="A")) == len(ds.series())
     with pytest.raises(ValueError, match="min_reliability"):
         ds.series(min_reliability="D")
+
+
+def test_corroborated_figure_beats_a_precise_looking_outlier():
+    import pandas as pd
+
+    from ipanalysis.dataset import select_figures
+
+    # Tianjin valid trademarks 2022 (data/sources/extra): 39.96万 in two mirrors (grade C),
+    # 39965 in a third (a dropped digit). All grade C; 39965 is more precise but unconfirmed.
+    figures = pd.DataFrame(
+        {
+            "region": "tianjin",
+            "indicator": "valid_trademarks",
+            "year": 2022,
+            "period": "",
+            "value": [399600.0, 399600.0, 39965.0],
+            "value_lo": [399550.0, 399550.0, 39964.5],
+            "value_hi": [399650.0, 399650.0, 39965.5],
+            "derived": False,
+            "source": ["17car", "rexun", "mwsmzx"],
+            "reliability": "C",
+        }
+    )
+    chosen = select_figures(figures)
+    assert chosen.loc[chosen["selected"], "value"].tolist() == [399600.0]
+    assert chosen.loc[chosen["selected"], "source"].tolist() == ["17car"]  # then alphabetical
+
+
+# --- The shipped dataset -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_dataset()
+
+
+def _figures(ds, region, indicator, year, source=None):
+    obs = ds.observations
+    sel = (obs["region"] == region) & (obs["indicator"] == indicator) & (obs["year"] == year)
+    sel &= obs["period"] == ""
+    if source:
+        sel &= obs["source"] == source
+    return obs[sel]
+
+
+def test_shipped_tianjin_2023_invention_patents_derived_vs_reported(shipped):
+    # Seed 001: 2024 有效发明专利72904件, 同比增长14.3% → 2023 = 72904 / 1.143 = 63783.0,
+    # within rounding [72903.5/1.1435, 72904.5/1.1425] = [63754.7, 63811.4].
+    # hschangjiang (2023 press conference): 有效發明專利63761件 — inside that interval.
+    figs = _figures(shipped, "tianjin", "valid_invention_patents", 2023)
+    derived = figs[figs["derived"] & (figs["source"] == "tjipa-2024-summary-2025-plan")].iloc[0]
+    assert derived["value"] == pytest.approx(72904 / 1.143)
+    reported = figs[~figs["derived"]].iloc[0]
+    assert reported["value"] == 63761
+    assert derived["value_lo"] <= reported["value"] <= derived["value_hi"]
+
+
+def test_shipped_high_value_per_10k_2023_derived_vs_reported(shipped):
+    # Seed 000: 2024 21.8件, 同比增长15.3% → 2023 = 21.8 / 1.153 = 18.91; reported 18.9.
+    figs = _figures(shipped, "tianjin", "high_value_invention_patents_per_10k", 2023)
+    derived = figs[figs["derived"]].iloc[0]
+    assert derived["value"] == pytest.approx(21.8 / 1.153)
+    assert derived["value_lo"] <= 18.9 + 0.05 and 18.9 - 0.05 <= derived["value_hi"]
+
+
+def test_shipped_known_conflicts_are_reported(shipped):
+    # Listed in data/sources/extra/README.md as conflicts a check should surface.
+    keys = set(
+        shipped.conflicts[["region", "indicator", "year"]].itertuples(index=False, name=None)
+    )
+    assert ("tianjin", "invention_patents_per_10k", 2015) in keys  # 12.2 vs 12.5
+    assert ("tianjin", "valid_trademarks", 2022) in keys  # 39.96万 vs 39965
+
+
+def test_shipped_nankai_has_targets_and_no_figures(shipped):
+    assert (shipped.targets["region"] == "nankai").sum() > 10
+    assert not (shipped.observations["region"] == "nankai").any()
+
+
+def test_shipped_series_uses_the_confirmed_trademark_figure(shipped):
+    series = shipped.series()
+    row = series.query("region == 'tianjin' and indicator == 'valid_trademarks' and year == 2022")
+    assert row["value"].tolist() == [399600.0]
