@@ -16,7 +16,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(soft_wrap=True)
+console = Console()
+if not console.is_terminal:  # piped or in CI: wide enough for the verdict table, not 80 columns
+    console = Console(width=200)
 
 RegionOption = Annotated[
     list[str] | None,
@@ -161,7 +163,8 @@ def backtest(min_reliability: ReliabilityOption = "C") -> None:
     _, summary = backtest_models(ds.series(min_reliability=min_reliability.upper()))
     print_frame(summary, "Models: pooled rolling-origin errors (MASE vs drift)", console)
     targets = backtest_targets(ds, min_reliability=min_reliability.upper())
-    print_frame(targets, "Past targets: verdict as of an earlier year vs outcome", console)
+    shown = ["target_id", "as_of", "n_points", "predicted_status", "p_meet", "outcome", "correct"]
+    print_frame(targets[shown], "Past targets: verdict as of an earlier year vs outcome", console)
 
 
 @app.command()

@@ -86,16 +86,26 @@ def _pct(value: float) -> str:
     return "–" if pd.isna(value) else f"{value:+.1%}"
 
 
+def _describe_target(comparator: str, level: float, kind: str, rate_pct: float) -> str:
+    if kind == "avg_growth":
+        path = "" if pd.isna(level) else f" → {_number(level)}"
+        return f"年均 {comparator} {rate_pct:g}%{path}"
+    if kind == "keep_improving":
+        return "持续改善 keep improving"
+    return f"{comparator} {_number(level)}"
+
+
 def format_assessment(table: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
-    """Return the assessment as short display strings, indicator names in Chinese and English."""
+    """Return the assessment as short display strings, indicator names in Chinese."""
     names = ds.indicators.set_index("indicator_id")
+    rates = ds.targets.set_index("target_id")["value"]  # avg_growth: the rate in percent
     target = [
-        f"{c} {_number(v)}" if k != "avg_growth" else f"年均 {c} {_pct(g)}"
-        for c, v, k, g in zip(
+        _describe_target(c, v, k, rates.get(t, float("nan")))
+        for c, v, k, t in zip(
             table["comparator"],
             table["target_value"],
             table["target_kind"],
-            table["required_growth"],
+            table["target_id"],
             strict=True,
         )
     ]
@@ -103,11 +113,13 @@ def format_assessment(table: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
         {
             "region": table["region"],
             "指标 indicator": [
-                f"{names.at[i, 'name_zh']} ({i})" if i in names.index else i
-                for i in table["indicator"]
+                names.at[i, "name_zh"] if i in names.index else i for i in table["indicator"]
             ],
             "target_year": table["target_year"].astype(str),
-            "target": [f"{t} ({k})" for t, k in zip(target, table["target_kind"], strict=True)],
+            "target": [
+                t if k == "keep_improving" else f"{t} ({k})"
+                for t, k in zip(target, table["target_kind"], strict=True)
+            ],
             "latest": [
                 "–" if pd.isna(y) else f"{_number(v)} ({int(y)})"
                 for v, y in zip(table["latest_value"], table["latest_year"], strict=True)
