@@ -53,11 +53,18 @@ def write_csv_atomic(df: pd.DataFrame, path: Path) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             df.to_csv(f, index=False, lineterminator="\n")
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_assessment_csv(
