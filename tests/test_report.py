@@ -1,0 +1,352 @@
+"""Report helpers: formatting, deterministic tables and CSVs, and the committed outputs.
+
+The last tests are the pure-Python half of the CI check on ``outputs/``: every shipped
+region's committed ``assessment.csv`` must equal a fresh assessment with the package, and
+changing one figure in a copy of ``data/`` so that a verdict flips must make that comparison
+(and nbval on the committed notebook) fail.
+"""
+
+import hashlib
+import math
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ipanalysis import paths, report
+from ipanalysis.dataset import load_dataset
+from ipanalysis.runner import executed_parameters
+
+OUTPUTS = paths.REPO_ROOT / "outputs"
+SHIPPED = sorted(
+    p.parent.name for p in OUTPUTS.glob("*/assessment.csv") if p.parent.name[0] != "_"
+)
+
+
+# --- formatting -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (72904.0, "72,904"),
+        (330088.4, "330,088"),
+        (21.8, "21.8"),
+        (1288.0, "1,288"),
+        (0.12345, "0.1235"),
+        (0.0, "0"),
+        (1e-7, "0"),
+        (float("nan"), "–"),
+        (None, "–"),
+        (pd.NA, "–"),
+        (math.inf, "∞"),
+    ],
+)
+def test_fmt_number(value, text):
+    assert report.fmt_number(value) == text
+
+
+def test_fmt_pct():
+    assert report.fmt_pct(0.153) == "+15.3%"
+    assert report.fmt_pct(-0.035) == "-3.5%"
+    assert report.fmt_pct(0.5, signed=False) == "50.0%"
+    assert report.fmt_pct(float("nan")) == "–"
+
+
+def test_status_labels_are_bilingual_and_complete():
+    assert set(report.STATUS_LABELS) == set(report.STATUS_ORDER) == set(report.STATUS_COLOURS)
+    assert report.status_label("on_track") == "进展顺利 on track"
+
+
+def test_target_text():
+    row = {"comparator": ">=", "target_kind": "level", "target_value": 22.5}
+    assert report.target_text(row, "件/万人") == "≥ 22.5 件/万人"
+    row = {"comparator": ">=", "target_kind": "cumulative", "target_value": 200.0}
+    assert report.target_text(row, "家") == "累计 ≥ 200 家"
+    assert report.target_text({"target_kind": "keep_improving"}) == "持续改善"
+
+
+# --- tables from a synthetic assessment -----------------------------------------------------
+
+
+def _assessment(statuses, p=None, ratio=None):
+    n = len(statuses)
+    return pd.DataFrame(
+        {
+            "region": ["binhai"] * n,
+            "target_id": [f"t{i}" for i in range(n)],
+            "target_year": [2025] * n,
+            "status": statuses,
+            "p_meet": p if p is not None else [np.nan] * n,
+            "growth_ratio": ratio if ratio is not None else [np.nan] * n,
+        }
+    )
+
+
+def test_status_counts_lists_every_status_in_order():
+    counts = report.status_counts(_assessment(["on_track", "at_risk", "on_track"]))
+    assert counts["status"].tolist() == list(report.STATUS_ORDER)
+    assert dict(zip(counts["status"], counts["count"], strict=True))["on_track"] == 2
+    assert counts["count"].sum() == 3
+
+
+def test_status_counts_by_region_has_totals():
+    table = _assessment(["on_track", "missed"])
+    table.loc[1, "region"] = "tianjin"
+    counts = report.status_counts(table, by_region=True)
+    assert counts.loc["binhai", "on_track"] == 1
+    assert counts.loc["tianjin", "missed"] == 1
+    assert counts["total"].tolist() == [1, 1]
+    with_empty = report.status_counts(table, by_region=True, regions=["hongqiao"])
+    assert with_empty.index.tolist() == ["binhai", "hongqiao", "tianjin"]
+    assert with_empty.loc["hongqiao", "total"] == 0
+
+
+def test_most_at_risk_orders_worst_first():
+    table = _assessment(
+        ["at_risk", "off_track", "on_track", "missed", "at_risk"],
+        p=[0.3, 0.05, 0.9, np.nan, 0.2],
+    )
+    risky = report.most_at_risk(table, n=3)
+    assert risky["target_id"].tolist() == ["t3", "t1", "t4"]
+
+
+# --- the mini dataset (tests/conftest.py) ---------------------------------------------------
+
+
+@pytest.fixture
+def mini(mini_data):
+    return load_dataset(mini_data)
+
+
+def test_assessment_table_and_verdict_html_are_deterministic(mini):
+    table = report.assessment_table(mini, regions=["tianjin"])
+    assert table["target_id"].tolist() == ["tianjin-hv-2025"]
+    first = report.show_verdicts(table, mini).data
+    second = report.show_verdicts(table, mini).data
+    assert first == second
+    assert 'id="T_verdicts' in first
+    assert "每万人口高价值发明专利拥有量" in first and "high-value" in first
+    status = table["status"].iloc[0]
+    assert report.STATUS_COLOURS[status] in first
+    assert "0x" not in first
+
+
+def test_figures_table_marks_derived_figures_and_sources(mini):
+    figures = report.figures_table(mini, "tianjin")
+    derived = figures[figures["derived"]]
+    assert len(derived) >= 1
+    assert all(derived["formula"].str.len() > 0)
+    assert set(figures["title_zh"]) == {"文件"}
+    html = report.show_figures(figures).data
+    assert "推算 derived" in html and "A document" in html
+
+
+def test_figures_needed_for_a_target_without_figures(mini_data):
+    # A Binhai target for an indicator Binhai has no figure for.
+    targets = pd.read_csv(mini_data / "targets.csv", dtype=str, keep_default_na=False)
+    extra = targets.iloc[[0]].assign(
+        target_id="binhai-hv-2026", region="binhai", target_year="2026"
+    )
+    pd.concat([targets, extra]).to_csv(mini_data / "targets.csv", index=False)
+    dataset = load_dataset(mini_data)
+    table = report.assessment_table(dataset, regions=["binhai"])
+    assert table["status"].tolist() == ["insufficient_data"]
+    needed = report.figures_needed(dataset, table)
+    assert needed["n_points"].tolist() == [0]
+    assert "2+" in needed["collect"].iloc[0]
+    assert needed["required"].iloc[0] == "2026: 22.5"
+    html = report.show_figures_needed(needed).data
+    assert "2026: 22.5" in html and "To collect" in html
+
+
+def test_empty_tables_say_so(mini):
+    table = report.assessment_table(mini, regions=["binhai"])
+    assert table.empty
+    assert "No targets" in report.show_verdicts(table, mini).data
+    assert "No conflicting" in report.show_conflicts(report.conflict_table(mini, "binhai")).data
+
+
+def test_write_csv_is_deterministic_and_rounded(tmp_path):
+    frame = pd.DataFrame(
+        {"a": ["x", "中文"], "b": [0.1 + 0.2, 1 / 3], "c": pd.array([2024, None], "Int64")}
+    )
+    path = report.write_csv(frame, tmp_path / "sub" / "t.csv")
+    text = path.read_bytes()
+    assert text == b"a,b,c\nx,0.3,2024\n\xe4\xb8\xad\xe6\x96\x87,0.3333333333,\n"
+    report.write_csv(frame, path)
+    assert path.read_bytes() == text
+    assert stat.S_IMODE(path.stat().st_mode) & 0o044  # readable by others, unlike mkstemp's
+    assert [p.name for p in path.parent.iterdir()] == ["t.csv"]
+
+
+def test_assessment_differences():
+    a = pd.DataFrame(
+        {"target_id": ["t1", "t2"], "status": ["on_track", "missed"], "p_meet": [0.5, np.nan]}
+    )
+    assert report.assessment_differences(a, a.copy()).empty
+    b = a.copy()
+    b.loc[0, "status"] = "at_risk"
+    b.loc[1, "p_meet"] = 0.1
+    diff = report.assessment_differences(a, b)
+    assert sorted(diff["column"]) == ["p_meet", "status"]
+    c = a.iloc[:1]
+    assert report.assessment_differences(a, c)["column"].tolist() == ["(target)"]
+
+
+# --- the committed outputs reproduce ---------------------------------------------------------
+
+
+def _fresh(dataset, region):
+    """Recompute a committed assessment with the parameters its notebook ran with."""
+    notebook = OUTPUTS / region / "forecast.ipynb" if region else OUTPUTS / "overview.ipynb"
+    params = executed_parameters(notebook)
+    return report.assessment_table(
+        dataset,
+        regions=[region] if region else None,
+        target_years=params["target_years"],
+        as_of=params["as_of"],
+        min_reliability=params["min_reliability"],
+        interval_level=params["interval_level"],
+    )
+
+
+def test_outputs_are_shipped_for_every_reportable_region():
+    assert report.reportable_regions(load_dataset()) == SHIPPED
+
+
+@pytest.mark.parametrize("region", [*SHIPPED, None])
+def test_committed_assessment_matches_a_fresh_one(region):
+    csv = OUTPUTS / region / "assessment.csv" if region else OUTPUTS / "assessment.csv"
+    committed = report.read_assessment_csv(csv)
+    diff = report.assessment_differences(committed, _fresh(load_dataset(), region))
+    assert diff.empty, (
+        f"{csv} is out of date (run `ipanalysis run` and commit outputs/):\n{diff.to_string()}"
+    )
+
+
+def _copy_with_changed_figure(tmp_path: Path, old: str, new: str) -> Path:
+    """Copy data/ and change one stated figure everywhere it is written (quote, source text).
+
+    The source text changes too, so its checksum in sources.csv is updated: the copy is a
+    valid dataset, as after a source's correction.
+    """
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    for name in ("observations.csv", "relations.csv"):
+        path = data / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    sources = data / "sources.csv"
+    sources_text = sources.read_text(encoding="utf-8")
+    for text_file in (data / "sources").rglob("*.txt"):
+        raw = text_file.read_bytes()
+        if old.encode() not in raw:
+            continue
+        before = hashlib.sha256(raw).hexdigest()
+        text_file.write_bytes(raw.replace(old.encode(), new.encode()))
+        sources_text = sources_text.replace(
+            before, hashlib.sha256(text_file.read_bytes()).hexdigest()
+        )
+    sources.write_text(sources_text, encoding="utf-8")
+    return data
+
+
+@pytest.fixture
+def flipped_data(tmp_path):
+    # Binhai's valid patents: 115861 in 2024 meets the 2025 target of 90000 (achieved).
+    # 85861 does not: the verdict must change.
+    return _copy_with_changed_figure(tmp_path, "115861", "85861")
+
+
+def test_changing_one_figure_that_flips_a_verdict_fails_the_comparison(flipped_data, monkeypatch):
+    monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(flipped_data))
+    assert paths.data_dir() == flipped_data.resolve()
+    dataset = load_dataset()  # still a valid dataset
+    committed = report.read_assessment_csv(OUTPUTS / "binhai" / "assessment.csv")
+    diff = report.assessment_differences(committed, _fresh(dataset, "binhai"))
+    flipped = diff[
+        (diff["target_id"] == "binhai-valid-patents-2025") & (diff["column"] == "status")
+    ]
+    assert flipped["expected"].tolist() == ["achieved"]
+    assert flipped["actual"].iloc[0] != "achieved"
+
+
+def test_changing_one_figure_that_flips_a_verdict_fails_nbval(flipped_data):
+    """The same change makes ``pytest --nbval-lax`` on the committed notebook fail."""
+    env = {**os.environ, "IPANALYSIS_DATA_DIR": str(flipped_data)}
+    notebook = OUTPUTS / "binhai" / "forecast.ipynb"
+    cmd = [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q",
+           str(notebook)]  # fmt: skip
+    root = paths.REPO_ROOT
+    failed = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=root)
+    assert failed.returncode == 1, failed.stdout[-3000:]
+    assert "Cell outputs differ" in failed.stdout  # a mismatch, not an error
+    assert "show_verdicts" in failed.stdout  # in the verdict table
+    env.pop("IPANALYSIS_DATA_DIR")
+    passed = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=root)
+    assert passed.returncode == 0, passed.stdout[-3000:]
+
+
+# --- the dataset cache ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(report.CACHE_DIR_ENV, str(folder))
+    monkeypatch.delenv(report.NO_CACHE_ENV, raising=False)
+    return folder
+
+
+def _frames_equal(a, b):
+    for name in ("sources", "regions", "indicators", "observations", "targets", "conflicts"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+
+
+def test_cached_dataset_equals_a_fresh_load(mini_data, cache):
+    fresh = load_dataset(mini_data)
+    first = report.load_dataset(mini_data)  # miss: loads, validates, stores
+    assert len(list(cache.glob("dataset-*.pickle"))) == 1
+    second = report.load_dataset(mini_data)  # hit
+    _frames_equal(first, fresh)
+    _frames_equal(second, fresh)
+    assert not list(cache.glob(".dataset-*"))  # no temporary file left
+
+
+def test_any_change_to_the_data_gives_a_new_key(mini_data, cache):
+    key = report.dataset_key(mini_data)
+    report.load_dataset(mini_data)
+    obs = mini_data / "observations.csv"
+    obs.write_text(obs.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert report.dataset_key(mini_data) != key
+    source = next((mini_data / "sources").glob("*.txt"))
+    before = report.dataset_key(mini_data)
+    source.write_bytes(source.read_bytes() + b" ")
+    assert report.dataset_key(mini_data) != before
+
+
+def test_invalid_data_raises_and_is_not_cached(mini_data, cache):
+    from ipanalysis.errors import DataValidationError
+
+    source = next((mini_data / "sources").glob("*.txt"))
+    source.write_bytes(source.read_bytes() + b"changed")  # checksum no longer matches
+    with pytest.raises(DataValidationError):
+        report.load_dataset(mini_data)
+    assert not list(cache.glob("dataset-*.pickle"))
+
+
+def test_corrupt_cache_is_ignored_and_no_cache_bypasses(mini_data, cache, monkeypatch):
+    cache.mkdir()
+    (cache / f"dataset-{report.dataset_key(mini_data)}.pickle").write_bytes(b"not a pickle")
+    _frames_equal(report.load_dataset(mini_data), load_dataset(mini_data))
+    monkeypatch.setenv(report.NO_CACHE_ENV, "1")
+    for path in cache.glob("*"):
+        path.unlink()
+    report.load_dataset(mini_data)
+    assert not list(cache.glob("*"))
