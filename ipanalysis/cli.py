@@ -1,10 +1,12 @@
 """The ``ipanalysis`` command: validate the data, assess targets, backtest, run the notebooks."""
 
+import ast
 from typing import Annotated
 
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ipanalysis.dataset import Dataset, load_dataset
@@ -177,6 +179,14 @@ def run(
     as_of: AsOfOption = None,
     min_reliability: ReliabilityOption = "C",
     interval_level: LevelOption = 0.8,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="Extra notebook parameter NAME=VALUE (repeatable); refused if undeclared.",
+        ),
+    ] = None,
 ) -> None:
     """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG."""
     from ipanalysis.runner import RunConfigError, run_notebooks
@@ -189,13 +199,29 @@ def run(
             as_of=as_of,
             min_reliability=min_reliability.upper(),
             interval_level=interval_level,
+            **_parse_params(param or []),
         )
     except RunConfigError as err:
-        console.print(f"[red]Refused:[/red] {err}", highlight=False)
+        console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False)
         raise typer.Exit(2) from None
     console.print(str(summary), markup=False, highlight=False)
     if summary.failures:
         raise typer.Exit(1)
+
+
+def _parse_params(pairs: list[str]) -> dict[str, object]:
+    """Turn ``NAME=VALUE`` strings into parameters; values are Python literals or text."""
+    params: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.isidentifier():
+            console.print(f"[red]Refused:[/red] --param {escape(pair)!r}: expected NAME=VALUE")
+            raise typer.Exit(2)
+        try:
+            params[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[name] = value
+    return params
 
 
 def _check_regions(ds: Dataset, regions: list[str] | None) -> list[str] | None:
