@@ -136,15 +136,6 @@ EXTRA_COLUMNS = [
 ]
 STATUSES = ("achieved", "on_track", "at_risk", "off_track", "missed", "insufficient_data")
 CONFIDENCE_LEVELS = ("high", "medium", "low", "none")
-TARGET_KINDS = (
-    "level",
-    "avg_growth",
-    "every_year",
-    "annual_average",
-    "cumulative",
-    "range",
-    "keep_improving",
-)
 
 APPROX_TOLERANCE = 0.05
 P_ON_TRACK = 0.5

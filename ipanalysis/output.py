@@ -80,7 +80,9 @@ def write_assessment_csv(
         parts.append(f"as-of-{as_of}")
     if min_reliability != "C":
         parts.append(f"min-{min_reliability}")
-    return write_csv_atomic(table, paths.outputs_dir() / ("_".join(parts) + ".csv"))
+    from ipanalysis.report import write_csv  # the runner's writer: same rounding, same bytes
+
+    return write_csv(table, paths.outputs_dir() / ("_".join(parts) + ".csv"))
 
 
 def _number(value: float) -> str:

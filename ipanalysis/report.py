@@ -496,28 +496,13 @@ def write_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     pathlib.Path
         The path written.
     """
-    path = Path(path)
+    from ipanalysis.output import write_csv_atomic
+
     out = table.copy()
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].map(lambda v: _round_significant(v, CSV_SIGNIFICANT_DIGITS))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            out.to_csv(handle, index=False, lineterminator="\n")
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a CSV is not
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    return write_csv_atomic(out, Path(path))
 
 
 def read_assessment_csv(path: str | os.PathLike[str]) -> pd.DataFrame:

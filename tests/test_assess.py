@@ -18,12 +18,12 @@ from ipanalysis.assess import (
     EXTRA_COLUMNS,
     OUTPUT_COLUMNS,
     STATUSES,
-    TARGET_KINDS,
     assess,
     assess_targets,
     progress_category,
     required_path,
 )
+from ipanalysis.tables import TARGET_KINDS
 
 INDICATORS = pd.DataFrame(
     [
