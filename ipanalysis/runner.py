@@ -755,6 +755,12 @@ def run_notebooks(
     ------
     RunConfigError
         Before anything runs: unknown or non-slug region, undeclared parameter, bad option.
+
+    Notes
+    -----
+    Workers are forked from a fork server (spawned on Windows), which imports the caller's
+    main module again: a script calling this function needs the usual
+    ``if __name__ == "__main__":`` guard, as with any use of :mod:`multiprocessing`.
     """
     started = time.perf_counter()
     if isinstance(regions, str):
@@ -793,7 +799,7 @@ def run_notebooks(
     valid = _reportable_regions(dataset)
     run_regions = check_region_ids(valid if regions is None else regions, valid)
     # Effective values (notebook defaults overridden by the run's) drive the assessment CSVs.
-    effective = {**declared[REGION_NOTEBOOKS[0]], **given}
+    effective = {**declared.get("forecast", declared[REGION_NOTEBOOKS[0]]), **given}
 
     summary = RunSummary(outputs_dir=outputs, regions=list(run_regions))
     outputs.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from ipanalysis import runner
+from ipanalysis import fonts, runner
 from ipanalysis.runner import RunConfigError, clean_notebook, extract_figures, run_notebooks
 
 # A 1x1 PNG.
@@ -377,41 +377,67 @@ def test_notebooks_are_thin():
                 assert word not in cell.source, (path.name, word)
 
 
-def test_plain_papermill_gives_the_runners_notebook(tmp_path):
-    """``papermill notebooks/forecast.ipynb out.ipynb -p region binhai`` = the committed one.
+@pytest.fixture(scope="module")
+def fresh_binhai(tmp_path_factory):
+    """Binhai's reports and the overview, run now by the runner into a scratch folder."""
+    out = tmp_path_factory.mktemp("fresh-outputs")
+    summary = run_notebooks(["binhai"], outputs_dir=out, progress=False)
+    assert summary.ok, str(summary)
+    return out
+
+
+def _without_images(nb):
+    """The notebook as a dict, PNG payloads dropped (they depend on the machine's fonts)."""
+    data = json.loads(json.dumps(nb))
+    for cell in data["cells"]:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop("image/png", None)
+    return data
+
+
+def test_plain_papermill_gives_the_runners_notebook(fresh_binhai, tmp_path):
+    """``papermill notebooks/forecast.ipynb out.ipynb -p region binhai`` = the runner's.
 
     Only run-specific metadata (timestamps, durations, paths, the injected cell's random id)
-    differ; ``clean_notebook`` removes exactly those.
+    differ; ``clean_notebook`` removes exactly those. Both run on this machine, so the
+    figures must be byte-identical too.
     """
     out = tmp_path / "forecast.ipynb"
     papermill = Path(sys.executable).parent / "papermill"
-    cmd = [
-        str(papermill),
-        str(REPO / "notebooks" / "forecast.ipynb"),
-        str(out),
-        "-p",
-        "region",
-        "binhai",
-    ]
+    notebook = REPO / "notebooks" / "forecast.ipynb"
+    cmd = [str(papermill), str(notebook), str(out), "-p", "region", "binhai"]
     subprocess.run(cmd, check=True, capture_output=True, cwd=tmp_path)
     plain = clean_notebook(nbformat.read(out, as_version=4))
-    committed = nbformat.read(OUTPUTS / "binhai" / "forecast.ipynb", as_version=4)
-    assert plain.metadata == committed.metadata
-    assert len(plain.cells) == len(committed.cells)
-    for ours, theirs in zip(plain.cells, committed.cells, strict=True):
-        assert ours == theirs
+    ours = nbformat.read(fresh_binhai / "binhai" / "forecast.ipynb", as_version=4)
+    assert plain.metadata == ours.metadata
+    assert len(plain.cells) == len(ours.cells)
+    for theirs, mine in zip(plain.cells, ours.cells, strict=True):
+        assert theirs == mine
 
 
-def test_a_rerun_reproduces_the_committed_outputs_byte_for_byte(tmp_path):
-    """Same data and code: the runner writes exactly the committed files (git stays clean)."""
-    summary = run_notebooks(["binhai"], outputs_dir=tmp_path, progress=False)
-    assert summary.ok, str(summary)
-    fresh = _tree(tmp_path)
+def test_a_rerun_reproduces_the_committed_outputs(fresh_binhai):
+    """Same data and code: the runner writes the committed files again (git stays clean).
+
+    Notebooks must be identical but for the PNG payloads. Every file is compared byte for
+    byte when this machine renders the figures as the committing one did (same fonts,
+    FreeType, and so the same libraries); elsewhere that part is skipped (the CSVs are then
+    compared within a tolerance by ``test_report.py``).
+    """
+    fresh = _tree(fresh_binhai)
     committed = {
         name: data
         for name, data in _tree(OUTPUTS).items()
         if name.startswith("binhai/") or "/" not in name and name != "conftest.py"
     }
-    assert sorted(fresh) == sorted(committed)
-    changed = [name for name in fresh if fresh[name] != committed[name]]
-    assert not changed, f"differ from outputs/ (run `ipanalysis run`): {changed}"
+    hint = "run `ipanalysis run` and commit outputs/"
+    assert sorted(fresh) == sorted(committed), hint
+    for name in fresh:
+        if name.endswith(".ipynb"):
+            if not fonts.use_chinese():
+                continue  # the header notes the English fallback here
+            ours, theirs = (json.loads(d) for d in (fresh[name], committed[name]))
+            assert _without_images(ours) == _without_images(theirs), f"{name} differs: {hint}"
+    if any(fresh[n] != committed[n] for n in fresh if n.endswith(".png")):
+        pytest.skip("figures render differently on this machine (fonts/FreeType)")
+    changed = [n for n in fresh if fresh[n] != committed[n]]
+    assert not changed, f"differ from outputs/: {changed} ({hint})"
