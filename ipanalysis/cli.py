@@ -191,10 +191,11 @@ def run(
     """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG."""
     from ipanalysis.runner import RunConfigError, run_notebooks
 
-    _load()  # refuse to start on invalid data, before any notebook runs
+    ds = _load()  # refuse to start on invalid data, before any notebook runs
     try:
         summary = run_notebooks(
             region or None,
+            dataset=ds,
             jobs=jobs,
             as_of=as_of,
             min_reliability=min_reliability.upper(),

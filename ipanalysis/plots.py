@@ -318,14 +318,12 @@ def _series_of(series: pd.DataFrame, region: str, indicator: str) -> pd.DataFram
 
 def _fit_for(obs: pd.DataFrame, method: str, kind: str | None) -> Any:  # TrendFit | None
     """Refit the model the assessment used, on the same window of figures."""
-    from ipanalysis.assess import FIT_WINDOW_YEARS
+    from ipanalysis.assess import select_fit_window
     from ipanalysis.forecast import METHODS, fit_trend
 
     if len(obs) < 2:
         return None
-    window = obs[obs["year"] >= obs["year"].max() - FIT_WINDOW_YEARS]
-    if len(window) < min(len(obs), 3):
-        window = obs.tail(min(len(obs), 3))
+    window = select_fit_window(obs)
     chosen = method if method in METHODS else "auto"
     try:
         return fit_trend(window["year"], window["value"], chosen, indicator_kind=kind)
