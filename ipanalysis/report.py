@@ -320,6 +320,16 @@ def indicator_names(dataset: Any) -> pd.DataFrame:
     return dataset.indicators.set_index("indicator_id")[cols]
 
 
+def with_indicator_names(frame: pd.DataFrame, dataset: Any) -> pd.DataFrame:
+    """Add ``name_zh, name_en, unit`` for the frame's ``indicator`` column (ids as fallback)."""
+    names = indicator_names(dataset)[["name_zh", "name_en", "unit"]]
+    out = frame.merge(names, left_on="indicator", right_index=True, how="left")
+    for col in ("name_zh", "name_en"):
+        out[col] = out[col].fillna(out["indicator"])
+    out["unit"] = out["unit"].fillna("")
+    return out
+
+
 def _indicator(dataset: Any, indicator_id: str) -> dict[str, str]:
     names = indicator_names(dataset)
     if indicator_id in names.index:
@@ -534,6 +544,12 @@ VERDICT_COLUMNS: tuple[str, ...] = (
     "confidence",
     "progress_category",
 )
+#: Columns of :func:`figures_table`, in order.
+FIGURES_TABLE_COLUMNS = [
+    "indicator", "name_zh", "name_en", "unit", "year", "value", "value_lo", "value_hi",
+    "yoy_growth", "derived", "formula", "source", "title_zh", "title_en", "reliability",
+    "conflict",
+]  # fmt: skip
 #: Numeric columns compared within a relative tolerance.
 NUMERIC_COLUMNS: tuple[str, ...] = (
     "target_value",
@@ -820,12 +836,7 @@ def figures_table(
 
     series = region_series(dataset, region, as_of=as_of, min_reliability=min_reliability)
     if series.empty:
-        cols = [
-            "indicator", "name_zh", "name_en", "unit", "year", "value", "value_lo", "value_hi",
-            "yoy_growth", "derived", "formula", "source", "title_zh", "title_en",
-            "reliability", "conflict",
-        ]  # fmt: skip
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=FIGURES_TABLE_COLUMNS)
     table = yoy_growth(series)
     obs = dataset.observations
     formulas = obs[(obs["region"] == region) & (obs["period"] == "")][
@@ -834,23 +845,18 @@ def figures_table(
     table = table.merge(formulas, on=["indicator", "year", "source", "derived"], how="left")
     titles = _source_titles(dataset)[["title_zh", "title_en"]]
     table = table.merge(titles, left_on="source", right_index=True, how="left")
-    names = indicator_names(dataset)[["name_zh", "name_en", "unit"]]
-    table = table.merge(names, left_on="indicator", right_index=True, how="left")
-    table["name_zh"] = table["name_zh"].fillna(table["indicator"])
-    table["name_en"] = table["name_en"].fillna(table["indicator"])
-    table["unit"] = table["unit"].fillna("")
+    table = with_indicator_names(table, dataset)
     conflicts = conflict_table(dataset, region)
     keys = set(zip(conflicts["indicator"], conflicts["year"], strict=True))
     table["conflict"] = [
         (i, y) in keys for i, y in zip(table["indicator"], table["year"], strict=True)
     ]
     table["formula"] = table["formula"].fillna("")
-    cols = [
-        "indicator", "name_zh", "name_en", "unit", "year", "value", "value_lo", "value_hi",
-        "yoy_growth", "derived", "formula", "source", "title_zh", "title_en", "reliability",
-        "conflict",
-    ]  # fmt: skip
-    return table[cols].sort_values(["indicator", "year"], kind="stable").reset_index(drop=True)
+    return (
+        table[FIGURES_TABLE_COLUMNS]
+        .sort_values(["indicator", "year"], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def trend_table(
@@ -886,12 +892,8 @@ def trend_table(
         return pd.DataFrame(columns=[*TREND_COLUMNS, "name_zh", "name_en", "unit", "n_derived"])
     trends = compute_trends(series)
     derived = series.groupby("indicator")["derived"].sum().astype(int).rename("n_derived")
-    names = indicator_names(dataset)[["name_zh", "name_en", "unit"]]
-    out = trends.merge(names, left_on="indicator", right_index=True, how="left")
+    out = with_indicator_names(trends, dataset)
     out = out.merge(derived, left_on="indicator", right_index=True, how="left")
-    out["name_zh"] = out["name_zh"].fillna(out["indicator"])
-    out["name_en"] = out["name_en"].fillna(out["indicator"])
-    out["unit"] = out["unit"].fillna("")
     return out.sort_values("indicator", kind="stable").reset_index(drop=True)
 
 
@@ -914,12 +916,8 @@ def conflict_table(dataset: Any, region: str) -> pd.DataFrame:
     conflicts = dataset.conflicts
     conflicts = conflicts[conflicts["region"] == region].copy()
     titles = _source_titles(dataset)[["title_zh", "title_en"]]
-    names = indicator_names(dataset)[["name_zh", "name_en", "unit"]]
     conflicts = conflicts.merge(titles, left_on="source", right_index=True, how="left")
-    conflicts = conflicts.merge(names, left_on="indicator", right_index=True, how="left")
-    for col in ("name_zh", "name_en"):
-        conflicts[col] = conflicts[col].fillna(conflicts["indicator"])
-    conflicts["unit"] = conflicts["unit"].fillna("")
+    conflicts = with_indicator_names(conflicts, dataset)
     conflicts["_not_selected"] = ~conflicts["selected"].astype(bool)
     conflicts = conflicts.sort_values(
         ["indicator", "year", "period", "_not_selected", "reliability", "source"], kind="stable"
