@@ -149,6 +149,40 @@ STOCK_LIKE_KINDS = frozenset({"stock", "ratio", "count"})
 NAN = float("nan")
 
 
+#: The IPCC likelihood scale (Mastrandrea et al. 2010, AR5 guidance note), with the wording of
+#: the IPCC's Chinese reports: (lower bound of p, English term, Chinese term), highest first.
+LIKELIHOOD_SCALE = (
+    (0.99, "virtually certain", "几乎确定"),
+    (0.90, "very likely", "很可能"),
+    (2 / 3, "likely", "可能"),
+    (1 / 3, "about as likely as not", "或许可能"),
+    (0.10, "unlikely", "不大可能"),
+    (0.01, "very unlikely", "很不可能"),
+    (0.0, "exceptionally unlikely", "几乎不可能"),
+)
+
+
+def likelihood(p: float) -> tuple[str, str]:
+    """Return the IPCC likelihood term for a probability, in English and Chinese.
+
+    Parameters
+    ----------
+    p : float
+        A probability of meeting a target.
+
+    Returns
+    -------
+    tuple of str
+        ``(english, chinese)``, e.g. ``("likely", "可能")`` for 0.7; ``("", "")`` for NaN.
+    """
+    if p is None or not np.isfinite(p):
+        return "", ""
+    for lower, en, zh in LIKELIHOOD_SCALE:
+        if p >= lower:
+            return en, zh
+    return LIKELIHOOD_SCALE[-1][1:]
+
+
 # --------------------------------------------------------------------------- small helpers
 
 

@@ -233,6 +233,53 @@ def _check_range(target: pd.Series, add: Callable[[str, str, str], None]) -> Non
         add("value_max", repr(target["value_max"]), f"a number above value {target['value']}")
 
 
+def check_source_dates(tables: Tables, labels: Labels) -> list[DataIssue]:
+    """Check that a source has a publication date, or says it is unknown and why (vintages)."""
+    issues = []
+    for i, src in tables["sources"].iterrows():
+        unknown = src["date_basis"] == "unknown"
+        if unknown and src["date"]:
+            found = f"date {src['date']!r} with date_basis 'unknown'"
+            issues.append(DataIssue(labels["sources"], _row(i), "date", found, "an empty date"))
+        if unknown and not src["date_note"]:
+            issues.append(
+                DataIssue(
+                    labels["sources"],
+                    _row(i),
+                    "date_note",
+                    "an empty cell",
+                    "why the publication date is unknown",
+                )
+            )
+        if not unknown and src["date_basis"] and not src["date"]:
+            found = f"an empty date with date_basis {src['date_basis']!r}"
+            expected = "the publication date, or date_basis 'unknown' with a reason in date_note"
+            issues.append(DataIssue(labels["sources"], _row(i), "date", found, expected))
+    return issues
+
+
+def check_revisions(tables: Tables, labels: Labels) -> list[DataIssue]:
+    """Check that a revised target names an earlier target of the same region, indicator, year."""
+    targets = tables["targets"].set_index("target_id", drop=False)
+    issues = []
+    for i, t in tables["targets"].reset_index(drop=True).iterrows():
+        old_id = t["supersedes"]
+        if not old_id:
+            continue
+        if old_id not in targets.index or old_id == t["target_id"]:
+            found = f"unknown or own target id {old_id!r}"
+            expected = "the target_id of the earlier target this row restates"
+            issues.append(DataIssue(labels["targets"], _row(i), "supersedes", found, expected))
+            continue
+        old = targets.loc[old_id]
+        same = all(old[c] == t[c] for c in ("region", "indicator", "target_year"))
+        if not same:
+            found = f"{old_id!r}, a target for another region, indicator or year"
+            expected = "a target with the same region, indicator and target_year"
+            issues.append(DataIssue(labels["targets"], _row(i), "supersedes", found, expected))
+    return issues
+
+
 def check_dataset(tables: Tables, labels: Labels, sources_dir: Path) -> list[DataIssue]:
     """Run every cross-table check.
 
@@ -257,4 +304,6 @@ def check_dataset(tables: Tables, labels: Labels, sources_dir: Path) -> list[Dat
         *check_quotes(tables, labels, texts),
         *check_relations(tables, labels),
         *check_targets(tables, labels),
+        *check_source_dates(tables, labels),
+        *check_revisions(tables, labels),
     ]

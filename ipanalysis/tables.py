@@ -20,6 +20,9 @@ YEAR = r"(19|20)\d\d"
 
 SCALES = ("", "万", "亿", "per_million")
 RELIABILITY_GRADES = ("A", "B", "C")
+#: Where a source's publication date comes from: the date printed on the page, the date of the
+#: press release or newspaper issue, or not known (``date`` empty, ``date_note`` says why).
+DATE_BASES = ("page", "press", "unknown")
 RELATIONS = (
     "yoy_growth_pct",
     "growth_since_pct",
@@ -83,6 +86,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "date": _text(
                 _matches(r"\d{4}(-\d{2}(-\d{2})?)?", "YYYY, YYYY-MM or YYYY-MM-DD", optional=True)
             ),
+            "date_basis": _text(_one_of(DATE_BASES, "where the date comes from: ")),
+            "date_note": _text(),
             "file": _text(required=True),
             "url": _text(),
             "reliability": _text(_one_of(RELIABILITY_GRADES, "a reliability grade: ")),
@@ -168,6 +173,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "source": _slug(),
             "quote": _text(required=True),
             "note": _text(),
+            "supersedes": _slug(required=False),
         },
         unique=["target_id"],
     ),

@@ -22,6 +22,8 @@ MINI_TABLES = {
             "title_en": "A document",
             "issuer": "某局",
             "date": "2025-04",
+            "date_basis": "page",
+            "date_note": "",
             "file": "doc.txt",
             "url": "",
             "reliability": "A",
@@ -177,6 +179,7 @@ MINI_TABLES = {
             "source": "doc",
             "quote": "全市每万人口高价值发明专利拥有量达到22.5件",
             "note": "",
+            "supersedes": "",
         },
     ],
 }
