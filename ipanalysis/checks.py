@@ -12,48 +12,102 @@ from pathlib import Path
 import pandas as pd
 
 from ipanalysis.errors import DataIssue
+from ipanalysis.tables import NUMBER
 
 Tables = dict[str, pd.DataFrame]
 Labels = dict[str, str]
 
 # The source may write a scale word in traditional characters (萬, 億).
 SCALE_PATTERNS = {"万": "[万萬]", "亿": "[亿億]"}
+#: Without a scale word a figure must not be followed by one (1.5 is not 1.5万). 亿元 is a
+#: unit, not a scale (indicators in 亿元 leave ``scale`` empty), so 亿 before 元 is allowed.
+UNSCALED_FOLLOWER = r"[万萬]|[亿億](?!元)"
+#: The full-width forms a source may write digits and the decimal point in.
+FULL_WIDTH = {**{str(d): chr(0xFF10 + d) for d in range(10)}, ".": "\uff0e"}
 RELATIONS_NEEDING_REF_YEAR = ("growth_since_pct", "multiple_of", "increase_since")
 RELATIONS_NEEDING_REF_REGION = ("above_region_by_pct", "above_region_by")
 PERIOD_KINDS = ("every_year", "annual_average", "cumulative")
+#: The columns by which a relation names the stated figure it is about.
+RELATION_KEY = ["region", "indicator", "year", "period", "source"]
 
 
 def _row(index: int) -> int:
     return int(index) + 2  # spreadsheet numbering: header is row 1
 
 
+def _number(text: str) -> float | None:
+    """Return a cell's number, or None when it is not a plain number.
+
+    The schema check reports such a cell; cross-table checks run on the table all the same and
+    must not fail on it.
+    """
+    return float(text) if re.fullmatch(NUMBER, text) else None
+
+
 def figure_pattern(value_text: str, scale: str = "") -> re.Pattern:
-    """Return a regex finding a figure as written, not as part of a longer number.
+    """Return a regex finding a figure as written, as a whole number, not a piece of one.
+
+    The figure may be written with full-width digits (２１．８) and, from four digits on, with
+    thousands separators (``63,761``). It must not continue a longer number: no digit,
+    decimal point or thousands separator touching it on either side (``21`` is not in
+    ``21.8``, ``1.5`` not in ``11.5万``, ``5`` not in ``2025年``, ``234`` not in ``1,234``),
+    and it must not be a year (``2025年``).
 
     Parameters
     ----------
     value_text
-        The digits as written, e.g. ``"7.2"``.
+        The digits as written, e.g. ``"7.2"`` (no sign).
     scale
-        A unit word expected right after the number (``万`` or ``亿``), or ``""``.
+        A unit word expected right after the number (``万`` or ``亿``), or ``""`` (then the
+        number must not be followed by 万 or 亿: that would be another figure).
 
     Returns
     -------
     re.Pattern
-        ``7.2`` matches in ``达到7.2件`` but not in ``17.29``.
+        ``7.2`` matches in ``达到7.2件`` but not in ``17.29`` or ``7.2万``.
     """
-    scale_re = SCALE_PATTERNS.get(scale, "")
-    return re.compile(rf"(?<![\d.]){re.escape(value_text)}(?![\d]){scale_re}")
+    integer, point, fraction = value_text.partition(".")
+    number = _digits(integer, grouped=len(integer) > 3)
+    if point:
+        number += f"[.{FULL_WIDTH['.']}]" + _digits(fraction)
+    before = r"(?<![\d.．])(?<!\d[,，])"
+    after = r"(?![\d年]|[.．]\d|,\d{3}(?!\d))"
+    scale_re = SCALE_PATTERNS.get(scale)
+    follow = scale_re if scale_re else f"(?!{UNSCALED_FOLLOWER})"
+    return re.compile(before + number + after + follow)
+
+
+def _digits(digits: str, *, grouped: bool = False) -> str:
+    """Return a regex for ``digits`` in ASCII or full-width form.
+
+    With ``grouped``, a comma may separate each group of three digits counted from the right.
+    """
+    chars = [f"[{d}{FULL_WIDTH[d]}]" for d in digits]
+    if not grouped:
+        return "".join(chars)
+    pieces = []
+    for i, char in enumerate(chars):
+        if i and (len(chars) - i) % 3 == 0:
+            pieces.append(",?")
+        pieces.append(char)
+    return "".join(pieces)
 
 
 def check_foreign_keys(tables: Tables, labels: Labels) -> list[DataIssue]:
-    """Every region, indicator and source named in a table must exist."""
+    """Every region, indicator and source named in a table must exist.
+
+    A table missing from ``tables`` (unreadable, or wrong columns) is skipped, and so are the
+    columns that refer to it.
+    """
+    key_columns = {"region": ("regions", "region_id")}
+    key_columns |= {"indicator": ("indicators", "indicator_id")}
+    key_columns |= {"source": ("sources", "source_id")}
+    key_columns["ref_region"] = key_columns["parent"] = key_columns["region"]
     known = {
-        "region": set(tables["regions"]["region_id"]),
-        "indicator": set(tables["indicators"]["indicator_id"]),
-        "source": set(tables["sources"]["source_id"]),
+        col: set(tables[table][key])
+        for col, (table, key) in key_columns.items()
+        if table in tables
     }
-    known["ref_region"] = known["parent"] = known["region"]
     expected = {
         "region": "a region_id from regions.csv",
         "indicator": "an indicator_id from indicators.csv",
@@ -68,8 +122,10 @@ def check_foreign_keys(tables: Tables, labels: Labels) -> list[DataIssue]:
     }
     issues = []
     for table, cols in columns.items():
-        df = tables[table]
-        for col in cols:
+        df = tables.get(table)
+        for col in cols if df is not None else ():
+            if col not in known:
+                continue
             bad = df[(df[col] != "") & ~df[col].isin(known[col])]
             issues += [
                 DataIssue(labels[table], _row(i), col, f"unknown id {v!r}", expected[col])
@@ -83,6 +139,12 @@ def check_source_files(tables: Tables, labels: Labels, sources_dir: Path) -> lis
     issues = []
     for i, src in tables["sources"].iterrows():
         path = sources_dir / src["file"]
+        if not _is_inside(path, sources_dir):
+            found = f"{src['file']!r}, a path outside data/sources/"
+            issues.append(
+                DataIssue(labels["sources"], _row(i), "file", found, "a file under data/sources/")
+            )
+            continue
         if not path.is_file():
             issues.append(
                 DataIssue(
@@ -94,21 +156,39 @@ def check_source_files(tables: Tables, labels: Labels, sources_dir: Path) -> lis
                 )
             )
             continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
         if digest != src["sha256"]:
             found = f"a changed source text (sha256 {digest[:12]}…)"
             expected = "the source text as recorded; sources are immutable: quote what is there"
             issues.append(DataIssue(labels["sources"], _row(i), "sha256", found, expected))
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            found = f"{src['file']!r}, a text that is not UTF-8 (bad bytes at byte {err.start})"
+            expected = "a source text saved as UTF-8 (its quotes cannot be checked otherwise)"
+            issues.append(DataIssue(labels["sources"], _row(i), "file", found, expected))
     return issues
 
 
+def _is_inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
 def load_source_texts(tables: Tables, sources_dir: Path) -> dict[str, str]:
-    """Return each source's text by source id (missing files are skipped)."""
+    """Return each source's text by source id.
+
+    Missing files, files outside ``sources_dir`` and files that are not UTF-8 are skipped:
+    :func:`check_source_files` reports them.
+    """
     texts = {}
     for src in tables["sources"].itertuples(index=False):
         path = sources_dir / src.file
-        if path.is_file():
-            texts[src.source_id] = path.read_text(encoding="utf-8")
+        if _is_inside(path, sources_dir) and path.is_file():
+            try:
+                texts[src.source_id] = path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                continue
     return texts
 
 
@@ -116,7 +196,7 @@ def check_quotes(tables: Tables, labels: Labels, texts: dict[str, str]) -> list[
     """Each quote must appear verbatim in its source and contain its figure as written."""
     issues = []
     for table in ("observations", "relations", "targets"):
-        df = tables[table]
+        df = tables.get(table, pd.DataFrame())
         for i, row in df.iterrows():
             text = texts.get(row["source"])
             if text is None:
@@ -137,7 +217,9 @@ def _figure_issues(table: str, row: pd.Series, index: int, label: str) -> list[D
     issues = []
     for col in ("value", "value_max"):
         value = row.get(col, "")
-        if value and not figure_pattern(value.lstrip("-"), scale).search(row["quote"]):
+        if _number(value) is None:
+            continue  # empty, or not a number: the schema check reports it
+        if not figure_pattern(value.lstrip("-"), scale).search(row["quote"]):
             written = value.lstrip("-") + scale if scale in SCALE_PATTERNS else value
             found = f"a quote without the figure {written!r}"
             expected = f"the quote to contain {col} as written in the source"
@@ -145,15 +227,21 @@ def _figure_issues(table: str, row: pd.Series, index: int, label: str) -> list[D
     return issues
 
 
-def check_relations(tables: Tables, labels: Labels) -> list[DataIssue]:
-    """Relations must point at a stated figure and carry what their derivation needs."""
-    key = ["region", "indicator", "year", "period", "source"]
+def check_relations(
+    tables: Tables, labels: Labels, *, observations_intact: bool = True
+) -> list[DataIssue]:
+    """Relations must point at a stated figure and carry what their derivation needs.
+
+    With ``observations_intact`` False (a key cell of observations.csv is broken), whether a
+    relation points at a stated figure cannot be told and is not checked.
+    """
+    key = RELATION_KEY
     stated = set(tables["observations"][key].itertuples(index=False, name=None))
     parents = dict(zip(tables["regions"]["region_id"], tables["regions"]["parent"], strict=True))
     label = labels["relations"]
     issues = []
     for i, rel in tables["relations"].iterrows():
-        if tuple(rel[key]) not in stated:
+        if observations_intact and tuple(rel[key]) not in stated:
             found = "a statement about a figure not in observations.csv: " + ", ".join(rel[key])
             expected = "a row in observations.csv with the same key (region … source)"
             issues.append(DataIssue(label, _row(i), None, found, expected))
@@ -182,7 +270,8 @@ def check_relations(tables: Tables, labels: Labels) -> list[DataIssue]:
             issues.append(
                 DataIssue(label, _row(i), "region", found, "a region with a parent in regions.csv")
             )
-        if kind in ("multiple_of", "share_of_parent_pct") and float(rel["value"]) <= 0:
+        number = _number(rel["value"])
+        if kind in ("multiple_of", "share_of_parent_pct") and number is not None and number <= 0:
             issues.append(
                 DataIssue(label, _row(i), "value", repr(rel["value"]), "a positive number")
             )
@@ -229,7 +318,11 @@ def check_targets(tables: Tables, labels: Labels) -> list[DataIssue]:
 def _check_range(target: pd.Series, add: Callable[[str, str, str], None]) -> None:
     if not target["value_max"]:
         add("value_max", "an empty cell", "the upper end of the range")
-    elif target["value"] and float(target["value_max"]) <= float(target["value"]):
+    elif (
+        _number(target["value"]) is not None
+        and _number(target["value_max"]) is not None
+        and _number(target["value_max"]) <= _number(target["value"])
+    ):
         add("value_max", repr(target["value_max"]), f"a number above value {target['value']}")
 
 
@@ -260,9 +353,9 @@ def check_source_dates(tables: Tables, labels: Labels) -> list[DataIssue]:
 
 def check_revisions(tables: Tables, labels: Labels) -> list[DataIssue]:
     """Check that a revised target names an earlier target of the same region, indicator, year."""
-    targets = tables["targets"].set_index("target_id", drop=False)
+    targets = tables["targets"].drop_duplicates("target_id").set_index("target_id", drop=False)
     issues = []
-    for i, t in tables["targets"].reset_index(drop=True).iterrows():
+    for i, t in tables["targets"].iterrows():
         old_id = t["supersedes"]
         if not old_id:
             continue
@@ -280,30 +373,53 @@ def check_revisions(tables: Tables, labels: Labels) -> list[DataIssue]:
     return issues
 
 
-def check_dataset(tables: Tables, labels: Labels, sources_dir: Path) -> list[DataIssue]:
-    """Run every cross-table check.
+def check_dataset(
+    tables: Tables,
+    labels: Labels,
+    sources_dir: Path,
+    schema_issues: list[DataIssue] | tuple[DataIssue, ...] = (),
+) -> list[DataIssue]:
+    """Run every cross-table check that the tables allow, alongside the schema problems.
+
+    A check runs when every table it reads is present (a table with wrong columns is left out
+    by :func:`ipanalysis.tables.read_checked_tables`). Its findings on a row that already has
+    a schema problem are dropped, as they may only follow from it (a figure read as ``1.5万``
+    is not in its quote either); a foreign key is kept unless that very cell is the problem.
 
     Parameters
     ----------
     tables
-        Schema-checked text tables keyed by name.
+        Text tables keyed by name, possibly with schema problems.
     labels
         How errors name each table's file.
     sources_dir
         The folder the ``file`` column of sources.csv is relative to.
+    schema_issues
+        The schema problems already found in ``tables``.
 
     Returns
     -------
     list of DataIssue
-        Empty when the dataset is consistent.
+        The cross-table problems; empty when the dataset is consistent.
     """
-    texts = load_source_texts(tables, sources_dir)
-    return [
-        *check_foreign_keys(tables, labels),
-        *check_source_files(tables, labels, sources_dir),
-        *check_quotes(tables, labels, texts),
-        *check_relations(tables, labels),
-        *check_targets(tables, labels),
-        *check_source_dates(tables, labels),
-        *check_revisions(tables, labels),
+    broken_cells = {(i.file, i.row, i.column) for i in schema_issues}
+    broken_rows = {(i.file, i.row) for i in schema_issues}
+    issues = [
+        i
+        for i in check_foreign_keys(tables, labels)
+        if (i.file, i.row, i.column) not in broken_cells
     ]
+    found = []
+    if "sources" in tables:
+        texts = load_source_texts(tables, sources_dir)
+        found += check_source_files(tables, labels, sources_dir)
+        found += check_quotes(tables, labels, texts)
+        found += check_source_dates(tables, labels)
+    if {"observations", "regions", "relations"} <= tables.keys():
+        intact = not any(
+            i.file == labels["observations"] and i.column in RELATION_KEY for i in schema_issues
+        )
+        found += check_relations(tables, labels, observations_intact=intact)
+    if "targets" in tables:
+        found += check_targets(tables, labels) + check_revisions(tables, labels)
+    return issues + [i for i in found if (i.file, i.row) not in broken_rows]

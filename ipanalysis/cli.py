@@ -11,6 +11,9 @@ from rich.table import Table
 
 from ipanalysis.dataset import Dataset, load_dataset
 from ipanalysis.errors import DataValidationError
+from ipanalysis.output import literal
+from ipanalysis.regions import RegionError, check_region_ids
+from ipanalysis.tables import RELIABILITY_GRADES
 
 app = typer.Typer(
     help="Tianjin IP indicators against plan targets: which 2025/2026 targets are on track.",
@@ -19,8 +22,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-if not console.is_terminal:  # piped or in CI: wide enough for the verdict table, not 80 columns
-    console = Console(width=200)
+if not console.is_terminal:  # piped or in CI: wide enough for the verdict table, no colour codes
+    console = Console(width=200, color_system=None)
+
+
+def _check_option(value: object, valid: bool, expected: str) -> object:
+    """Return ``value``, or refuse it as a usage error (exit 2) before anything is loaded."""
+    if not valid:
+        raise typer.BadParameter(f"{value!r}; expected {expected}")
+    return value
+
 
 RegionOption = Annotated[
     list[str] | None,
@@ -39,11 +50,18 @@ ReliabilityOption = Annotated[
     typer.Option(
         "--min-reliability",
         help="Lowest source grade admitted: A official only, B adds media, C adds mirrors.",
-        case_sensitive=False,
+        callback=lambda grade: _check_option(
+            grade, grade.upper() in RELIABILITY_GRADES, "A, B or C"
+        ),
     ),
 ]
 LevelOption = Annotated[
-    float, typer.Option("--interval-level", help="Prediction-interval level, e.g. 0.8.")
+    float,
+    typer.Option(
+        "--interval-level",
+        help="Prediction-interval level, e.g. 0.8.",
+        callback=lambda level: _check_option(level, 0 < level < 1, "a number between 0 and 1"),
+    ),
 ]
 
 
@@ -51,7 +69,7 @@ def _load() -> Dataset:
     try:
         return load_dataset()
     except DataValidationError as err:
-        console.print(f"[red]{typer.style('Validation failed', bold=True)}[/red]")
+        console.print("[bold red]Validation failed[/bold red]")
         console.print(str(err), markup=False, highlight=False)
         raise typer.Exit(1) from None
 
@@ -61,7 +79,7 @@ def _count_table(title: str, counts: pd.DataFrame) -> Table:
     for col in counts.columns:
         table.add_column(str(col), justify="right" if counts[col].dtype.kind in "iu" else "left")
     for row in counts.itertuples(index=False):
-        table.add_row(*(str(v) for v in row))
+        table.add_row(*(literal(v) for v in row))
     return table
 
 
@@ -152,7 +170,7 @@ def assess(
     path = write_assessment_csv(
         table, regions=region, as_of=as_of, min_reliability=min_reliability.upper()
     )
-    console.print(f"Wrote {path}")
+    console.print(f"Wrote {escape(str(path))}")
 
 
 @app.command()
@@ -187,11 +205,18 @@ def run(
             help="Extra notebook parameter NAME=VALUE (repeatable); refused if undeclared.",
         ),
     ] = None,
+    allow_fewer_figures: Annotated[
+        bool,
+        typer.Option(help="Run even if the dataset lost most figures the outputs were made from."),
+    ] = False,
 ) -> None:
     """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG."""
     from ipanalysis.runner import RunConfigError, run_notebooks
 
     ds = _load()  # refuse to start on invalid data, before any notebook runs
+    _check_regions(ds, region)
+    if not allow_fewer_figures:
+        _check_figures_kept(ds)
     try:
         summary = run_notebooks(
             region or None,
@@ -225,15 +250,24 @@ def _parse_params(pairs: list[str]) -> dict[str, object]:
     return params
 
 
+def _check_figures_kept(ds: Dataset) -> None:
+    from ipanalysis.guards import FiguresLostError, check_figures_kept
+
+    try:
+        check_figures_kept(ds)
+    except FiguresLostError as err:
+        console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False)
+        raise typer.Exit(1) from None
+
+
 def _check_regions(ds: Dataset, regions: list[str] | None) -> list[str] | None:
     if not regions:
         return None
-    known = ds.region_ids(levels=("country", "city", "district"))
-    unknown = [r for r in regions if r not in known]
-    if unknown:
-        console.print(f"[red]Unknown region(s) {unknown}[/red]; valid: {', '.join(known)}")
-        raise typer.Exit(2)
-    return regions
+    try:
+        return check_region_ids(regions, ds.regions)
+    except RegionError as err:
+        console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 if __name__ == "__main__":

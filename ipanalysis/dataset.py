@@ -14,7 +14,7 @@ from ipanalysis import paths
 from ipanalysis.checks import check_dataset
 from ipanalysis.derive import SCALE_FACTORS, derive_figures, stated_figures
 from ipanalysis.errors import DataValidationError
-from ipanalysis.tables import RELIABILITY_GRADES, read_tables
+from ipanalysis.tables import RELIABILITY_GRADES, TABLES, read_checked_tables
 
 FIGURE_KEY = ["region", "indicator", "year", "period"]
 SERIES_COLUMNS = [
@@ -228,13 +228,13 @@ def load_dataset(data_dir: Path | None = None) -> Dataset:
     """
     data_dir = Path(data_dir) if data_dir is not None else paths.data_dir()
     label_root = data_dir.parent
-    tables = read_tables(data_dir, label_root)
+    tables, schema_issues = read_checked_tables(data_dir, label_root)
     labels = {
-        name: (data_dir / f"{name}.csv").relative_to(label_root).as_posix() for name in tables
+        name: (data_dir / f"{name}.csv").relative_to(label_root).as_posix() for name in TABLES
     }
-    issues = check_dataset(tables, labels, data_dir / "sources")
-    if issues:
-        raise DataValidationError(issues)
+    issues = check_dataset(tables, labels, data_dir / "sources", schema_issues)
+    if schema_issues or issues:  # every independent problem at once, schema and cross-table
+        raise DataValidationError([*schema_issues, *issues])
 
     stated = stated_figures(tables["observations"])
     derived = derive_figures(stated, tables["relations"], tables["regions"])

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ipanalysis import paths
 from ipanalysis.dataset import Dataset
@@ -31,6 +32,26 @@ SHOWN_COLUMNS = [
     "status",
     "confidence",
 ]
+
+
+def literal(value: object, style: str = "") -> Text:
+    """Return a table cell that prints ``value`` exactly as written.
+
+    Data strings may contain square brackets (``有效注册商标[/i]``): given to rich as a plain
+    ``str`` they would be read as markup, restyle the cell or raise ``MarkupError``.
+
+    Parameters
+    ----------
+    value
+        Any value; shown as ``str(value)``.
+    style
+        A rich style for the whole cell, e.g. ``"bold green"``.
+
+    Returns
+    -------
+    rich.text.Text
+    """
+    return Text(str(value), style=style)
 
 
 def write_csv_atomic(df: pd.DataFrame, path: Path) -> Path:
@@ -161,7 +182,9 @@ def print_assessment(table: pd.DataFrame, ds: Dataset, console: Console) -> None
         rich_table.add_column(col, overflow="fold")
     for row in shown.itertuples(index=False):
         style = STATUS_STYLE.get(row.status, "")
-        rich_table.add_row(*row[:-2], f"[{style}]{row.status}[/]", row.confidence)
+        rich_table.add_row(
+            *(literal(v) for v in row[:-2]), literal(row.status, style), literal(row.confidence)
+        )
     console.print(rich_table)
     counts = table["status"].value_counts().reindex(list(STATUS_STYLE), fill_value=0)
     console.print("  ".join(f"{s}: {n}" for s, n in counts.items()))
@@ -173,5 +196,5 @@ def print_frame(df: pd.DataFrame, title: str, console: Console) -> None:
     for col in df.columns:
         table.add_column(str(col), overflow="fold")
     for row in df.itertuples(index=False):
-        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+        table.add_row(*(literal(f"{v:.4g}" if isinstance(v, float) else v) for v in row))
     console.print(table)

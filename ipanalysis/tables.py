@@ -15,8 +15,11 @@ import pandera.pandas as pa
 from ipanalysis.errors import DataIssue, DataValidationError
 
 SLUG = r"[a-z0-9][a-z0-9_-]*"
-NUMBER = r"-?\d+(\.\d+)?"
-YEAR = r"(19|20)\d\d"
+#: A region id: it becomes a folder name and a notebook parameter, so the runner's rule.
+REGION_ID = r"[a-z][a-z0-9_]*"
+#: ASCII digits only: ``\d`` would also accept full-width digits (２０２４), which float() reads.
+NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+YEAR = r"(19|20)[0-9]{2}"
 
 SCALES = ("", "万", "亿", "per_million")
 RELIABILITY_GRADES = ("A", "B", "C")
@@ -65,6 +68,11 @@ def _slug(required: bool = True) -> pa.Column:
     return _text(_matches(SLUG, "an id: lowercase letters, digits, _ or -", optional=not required))
 
 
+def _region(required: bool = True) -> pa.Column:
+    expected = "a region id: lowercase letters, digits or _, starting with a letter"
+    return _text(_matches(REGION_ID, expected, optional=not required))
+
+
 def _year(required: bool = True) -> pa.Column:
     return _text(_matches(YEAR, "a four-digit year such as 2024", optional=not required))
 
@@ -98,11 +106,11 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     "regions": pa.DataFrameSchema(
         {
-            "region_id": _slug(),
+            "region_id": _region(),
             "name_zh": _text(required=True),
             "name_en": _text(required=True),
             "level": _text(_one_of(("country", "city", "district"))),
-            "parent": _slug(required=False),
+            "parent": _region(required=False),
         },
         unique=["region_id"],
     ),
@@ -120,7 +128,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     "observations": pa.DataFrameSchema(
         {
-            "region": _slug(),
+            "region": _region(),
             "indicator": _slug(),
             "year": _year(),
             "period": _text(
@@ -142,7 +150,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     ),
     "relations": pa.DataFrameSchema(
         {
-            "region": _slug(),
+            "region": _region(),
             "indicator": _slug(),
             "year": _year(),
             "period": _text(),
@@ -150,7 +158,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "relation": _text(_one_of(RELATIONS)),
             "value": _number(),
             "ref_year": _year(required=False),
-            "ref_region": _slug(required=False),
+            "ref_region": _region(required=False),
             "quote": _text(required=True),
             "note": _text(),
         },
@@ -159,7 +167,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "targets": pa.DataFrameSchema(
         {
             "target_id": _slug(),
-            "region": _slug(),
+            "region": _region(),
             "indicator": _slug(),
             "target_year": _year(),
             "kind": _text(_one_of(TARGET_KINDS)),
@@ -195,7 +203,9 @@ def read_csv_text(path: Path, label: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Every cell a ``str``; empty cells are ``""``.
+        Every cell a ``str``; empty cells are ``""``. Empty lines are dropped but counted: the
+        index is the record's position in the file with empty lines included, so that
+        ``index + 2`` is the row a spreadsheet shows.
 
     Raises
     ------
@@ -211,11 +221,19 @@ def read_csv_text(path: Path, label: str) -> pd.DataFrame:
     except UnicodeDecodeError as err:
         raise DataValidationError([_encoding_issue(raw, err, label)]) from None
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+        df = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,  # keep them so that row numbers stay right; dropped below
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise DataValidationError(
             [DataIssue(label, None, None, f"unreadable CSV ({err})", "comma-separated UTF-8")]
         ) from None
+    df = df.fillna("")  # short rows (an empty line) are padded with missing values
+    return df[(df != "").any(axis=1)]
 
 
 def _encoding_issue(raw: bytes, err: UnicodeDecodeError, label: str) -> DataIssue:
@@ -302,8 +320,10 @@ def _row(index) -> int | None:
     return None if index is None or pd.isna(index) else int(index) + 2
 
 
-def read_tables(data_dir: Path, label_root: Path) -> dict[str, pd.DataFrame]:
-    """Read and schema-check every table of the dataset.
+def read_checked_tables(
+    data_dir: Path, label_root: Path
+) -> tuple[dict[str, pd.DataFrame], list[DataIssue]]:
+    """Read every table of the dataset and check each against its schema, without raising.
 
     Parameters
     ----------
@@ -314,27 +334,26 @@ def read_tables(data_dir: Path, label_root: Path) -> dict[str, pd.DataFrame]:
 
     Returns
     -------
-    dict of str to pandas.DataFrame
-        The tables as text cells, keyed by table name.
-
-    Raises
-    ------
-    DataValidationError
-        With every problem found in every table.
+    tables : dict of str to pandas.DataFrame
+        The tables with the expected columns, as text cells, keyed by table name; a table that
+        is missing, unreadable or has wrong columns is left out (cross-table checks skip it).
+    issues : list of DataIssue
+        Every schema problem in every table.
     """
     tables, issues = {}, []
     for name in TABLES:
         path = data_dir / f"{name}.csv"
         label = _label(path, label_root)
         try:
-            tables[name] = read_csv_text(path, label)
+            df = read_csv_text(path, label)
         except DataValidationError as err:
             issues += err.issues
             continue
-        issues += check_schema(name, tables[name], label)
-    if issues:
-        raise DataValidationError(issues)
-    return tables
+        table_issues = check_schema(name, df, label)
+        if not any(issue.row == 1 for issue in table_issues):  # the header is right
+            tables[name] = df
+        issues += table_issues
+    return tables, issues
 
 
 def _label(path: Path, root: Path) -> str:

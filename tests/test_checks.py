@@ -94,7 +94,87 @@ def test_range_needs_upper_end_above_value(mini_data):
         ("1.5", "万", "達到1.5萬次", True),
         ("2", "", "2024年增长2件", True),
         ("2", "", "2024年", False),
+        ("14.3", "", "同比增长14.3%", True),
+        ("50.5", "", "质押融资50.5亿元", True),
+        ("1.5", "", "1.5万件", False),  # unscaled figure vs 1.5万: fails on main
+        ("21", "", "达到21.8件", False),  # a truncated figure: fails on main
+        ("21", "", "达到21.件", True),
+        ("1.5", "万", "达到11.5万件", False),
+        ("5", "", "到2025年", False),
+        ("2025", "", "到2025年", False),  # a year, not a figure: fails on main
+        ("234", "", "达到1,234件", False),  # a piece after a separator: fails on main
+        ("1", "", "达到1,234件", False),  # a piece before a separator: fails on main
+        ("1234", "", "达到1,234件", True),  # thousands separator as written: fails on main
+        ("63761", "", "全市有效发明专利63,761件", True),
+        ("21.8", "", "达到２１．８件", True),  # full-width digits: fails on main
+        ("21", "", "达到２１．８件", False),
+        ("1", "", "达到1,2件", True),  # a comma between figures, not a separator
     ],
 )
 def test_figure_pattern(value, scale, text, found):
+    """The figure is a whole number of the quote, never a prefix or a piece of a longer one.
+
+    The cases marked "fails on main" matched (or failed to match) before issue 10.
+    """
     assert bool(figure_pattern(value, scale).search(text)) is found
+
+
+def test_truncated_figure_is_refused(mini_data):
+    """Value 21 with the quote 达到21.8件 was accepted on main and used as the 2024 figure."""
+    _mutate(mini_data, "observations", 3, value="21")
+    (issue,) = _issues(mini_data)
+    assert (issue.file, issue.row, issue.column) == ("data/observations.csv", 5, "quote")
+    assert "'21'" in issue.found
+
+
+def test_source_text_not_utf8_is_a_data_issue(mini_data):
+    """A GB18030 source text raised UnicodeDecodeError on main; now it names the file."""
+    path = mini_data / "sources" / "doc.txt"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    issues = _issues(mini_data)
+    (issue,) = [i for i in issues if i.column == "file"]
+    assert (issue.file, issue.row) == ("data/sources.csv", 2)
+    assert "'doc.txt'" in issue.found and "not UTF-8" in issue.found
+    assert "UTF-8" in issue.expected
+    assert {i.column for i in issues} == {"file", "sha256"}  # the checksum is reported beside
+
+
+def test_source_file_outside_the_sources_folder(mini_data):
+    """A path leaving data/sources/ is refused, not read (main hashed any readable file)."""
+    (mini_data / "outside.txt").write_text("x", encoding="utf-8")
+    _mutate(mini_data, "sources", 0, file="../outside.txt")
+    issues = [i for i in _issues(mini_data) if i.column == "file"]
+    assert len(issues) == 1 and "outside data/sources/" in issues[0].found
+
+
+def test_schema_and_cross_table_problems_are_reported_in_one_pass(mini_data):
+    """On main the unknown indicator waited until the bad year was fixed (two passes)."""
+    _mutate(mini_data, "observations", 2, year="20x3")
+    _mutate(mini_data, "targets", 0, indicator="hv_per_10000")
+    issues = _issues(mini_data)
+    assert {(i.file, i.row, i.column) for i in issues} == {
+        ("data/observations.csv", 4, "year"),
+        ("data/targets.csv", 2, "indicator"),
+    }
+
+
+def test_cross_table_findings_that_follow_from_a_bad_cell_are_not_repeated(mini_data):
+    """A value written 1.5万 is reported once, in its cell, not again as missing from the quote;
+    a non-numeric relation value does not crash the relation checks."""
+    _mutate(mini_data, "observations", 3, value="21.8件")
+    _mutate(mini_data, "relations", 1, value="36.4%")
+    issues = _issues(mini_data)
+    assert [(i.file, i.row, i.column) for i in issues] == [
+        ("data/observations.csv", 5, "value"),
+        ("data/relations.csv", 3, "value"),
+    ]
+
+
+def test_header_problem_skips_only_the_checks_that_need_that_table(mini_data):
+    """A table with a wrong header leaves the other tables' cross-table checks running."""
+    rows = read_rows(mini_data / "indicators.csv")
+    write_table(mini_data / "indicators.csv", [{**r, "colour": ""} for r in rows])
+    _mutate(mini_data, "observations", 1, region="binhia")
+    issues = _issues(mini_data)
+    assert ("data/indicators.csv", 1, "colour") in {(i.file, i.row, i.column) for i in issues}
+    assert ("data/observations.csv", 3, "region") in {(i.file, i.row, i.column) for i in issues}

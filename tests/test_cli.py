@@ -67,3 +67,89 @@ def test_every_command_has_help():
     for command in ("validate", "assess", "backtest", "run"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_assess_and_run_accept_and_refuse_the_same_regions(monkeypatch, tmp_path):
+    """On main assess took --region china and run refused it, with other messages."""
+    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path / "out"))
+    for region, message in {
+        "china": "country-level benchmark",
+        "nosuch": "Unknown region 'nosuch'",
+        "hexi-qu": "not a plain slug",
+        "[/red]": "not a plain slug",
+    }.items():
+        outputs = [runner.invoke(app, [cmd, "--region", region]) for cmd in ("assess", "run")]
+        for result in outputs:
+            assert result.exit_code == 2, result.output
+            assert message in result.output
+            assert "Valid regions: binhai, hongqiao, nankai, tianjin." in result.output
+        assert outputs[0].output == outputs[1].output
+    assert not (tmp_path / "out").exists()
+
+
+def test_markup_in_data_prints_literally(mini_data, tmp_path, monkeypatch):
+    """Brackets in names raised MarkupError ([/i]) or restyled the cell ([b]) on main."""
+    for table, index, name in (
+        ("regions", 0, "滨海新区[/i]"),
+        ("indicators", 1, "每万人口[b]高价值[/b]发明专利拥有量"),
+    ):
+        rows = read_rows(mini_data / f"{table}.csv")
+        rows[index]["name_zh"] = name
+        write_table(mini_data / f"{table}.csv", rows)
+    monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
+    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path))
+    validated = runner.invoke(app, ["validate"])
+    assessed = runner.invoke(app, ["assess"])
+    assert validated.exit_code == 0 and assessed.exit_code == 0, validated.output + assessed.output
+    assert "滨海新区[/i]" in validated.output
+    assert "每万人口[b]高价值[/b]发明专利拥有量" in validated.output
+    assert "[b]高价值[/b]" in assessed.output
+
+
+def test_no_colour_codes_when_piped(mini_data, tmp_path, monkeypatch):
+    """On main typer.style put raw ANSI codes into 'Validation failed' even when piped."""
+    rows = read_rows(mini_data / "observations.csv")
+    rows[0]["value"] = "1.5万"
+    write_table(mini_data / "observations.csv", rows)
+    monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1 and "Validation failed" in result.output
+    assert "\x1b[" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["assess", "--min-reliability", "Z"],
+        ["backtest", "--min-reliability", "Z"],
+        ["assess", "--interval-level", "5"],
+        ["run", "--interval-level", "0"],
+    ],
+)
+def test_bad_options_are_usage_errors_not_tracebacks(args, monkeypatch, tmp_path):
+    """On main these raised ValueError from inside the package (a traceback, exit 1)."""
+    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path / "out"))
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_refuses_a_dataset_emptied_of_figures(mini_data, tmp_path, monkeypatch):
+    """On main an emptied dataset validated and run replaced every report."""
+    from ipanalysis import runner as runner_module
+
+    for table in ("observations", "relations"):
+        path = mini_data / f"{table}.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    calls = []
+    monkeypatch.setattr(runner_module, "run_notebooks", lambda *a, **k: calls.append(a))
+    monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
+    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path / "out"))
+    result = runner.invoke(app, ["run"])
+    assert result.exit_code == 1, result.output
+    assert "no figures" in result.output and "--allow-fewer-figures" in result.output
+    assert calls == []
+    runner.invoke(app, ["run", "--allow-fewer-figures"])
+    assert len(calls) == 1  # asked explicitly: the run goes ahead

@@ -77,3 +77,30 @@ def test_failures_in_several_tables_are_all_reported(mini_data):
     _mutate(mini_data, "targets", 0, kind="levels")
     files = {i.file for i in _issues(mini_data)}
     assert files == {"data/observations.csv", "data/targets.csv"}
+
+
+def test_region_id_follows_the_runners_rule(mini_data):
+    """regions.csv accepted hexi-qu on main, which the runner then refused for the whole run."""
+    _mutate(mini_data, "regions", 0, region_id="hexi-qu")
+    issues = _issues(mini_data)
+    (issue,) = [i for i in issues if i.file == "data/regions.csv"]
+    assert (issue.row, issue.column, issue.found) == (2, "region_id", "'hexi-qu'")
+    assert "starting with a letter" in issue.expected
+
+
+def test_full_width_digits_are_not_a_plain_number(mini_data):
+    """\\d accepted ２１.８ on main (float() reads it); values must be written in ASCII digits."""
+    _mutate(mini_data, "observations", 3, value="２１.８")
+    (issue,) = _issues(mini_data)
+    assert (issue.row, issue.column, issue.found) == (5, "value", "'２１.８'")
+
+
+def test_row_numbers_count_blank_lines(mini_data):
+    """pandas skips blank lines: on main the row was off by one per blank line above it."""
+    _mutate(mini_data, "observations", 3, value="1.5万")
+    path = mini_data / "observations.csv"
+    header, *lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([header, "", lines[0], ",,,,,,,,,,", *lines[1:]]) + "\n")
+    (issue,) = _issues(mini_data)
+    # header row 1, blank row 2, data rows 3, blank row 4, then rows 5, 6, 7: the 4th data row
+    assert (issue.row, issue.column) == (7, "value")
