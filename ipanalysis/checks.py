@@ -70,7 +70,7 @@ def figure_pattern(value_text: str, scale: str = "") -> re.Pattern:
     number = _digits(integer, grouped=len(integer) > 3)
     if point:
         number += f"[.{FULL_WIDTH['.']}]" + _digits(fraction)
-    before = r"(?<![\d.．])(?<!\d[,，])"
+    before = r"(?<![\d.．])(?!(?<=\d,)\d{3}(?!\d))"  # not after 1, when it is the 234 of 1,234
     after = r"(?![\d年]|[.．]\d|,\d{3}(?!\d))"
     scale_re = SCALE_PATTERNS.get(scale)
     follow = scale_re if scale_re else f"(?!{UNSCALED_FOLLOWER})"

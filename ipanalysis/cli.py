@@ -168,7 +168,7 @@ def assess(
     )
     print_assessment(table, ds, console)
     path = write_assessment_csv(
-        table, regions=region, as_of=as_of, min_reliability=min_reliability.upper()
+        table, regions=regions, as_of=as_of, min_reliability=min_reliability.upper()
     )
     console.print(f"Wrote {escape(str(path))}")
 

@@ -215,7 +215,13 @@ def read_csv_text(path: Path, label: str) -> pd.DataFrame:
     """
     if not path.is_file():
         raise DataValidationError([DataIssue(label, None, None, "no such file", "the table")])
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        found = f"a file that cannot be read ({err.strerror})"
+        raise DataValidationError(
+            [DataIssue(label, None, None, found, "a readable file")]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -109,6 +109,9 @@ def test_range_needs_upper_end_above_value(mini_data):
         ("21.8", "", "达到２１．８件", True),  # full-width digits: fails on main
         ("21", "", "达到２１．８件", False),
         ("1", "", "达到1,2件", True),  # a comma between figures, not a separator
+        ("2", "", "达到1,2件", True),
+        ("567", "", "达到1,234,567件", False),
+        ("234.5", "", "达到1,234.5件", False),
     ],
 )
 def test_figure_pattern(value, scale, text, found):
