@@ -65,6 +65,14 @@ LevelOption = Annotated[
 ]
 
 
+AllowFewerOption = Annotated[
+    bool,
+    typer.Option(
+        help="Go ahead even if the dataset lost most figures the outputs were made from."
+    ),
+]
+
+
 def _load() -> Dataset:
     try:
         return load_dataset()
@@ -152,6 +160,7 @@ def assess(
     as_of: AsOfOption = None,
     min_reliability: ReliabilityOption = "C",
     interval_level: LevelOption = 0.8,
+    allow_fewer_figures: AllowFewerOption = False,
 ) -> None:
     """Assess every target and write outputs/assessment[_REGIONS].csv."""
     from ipanalysis.assess import assess as assess_targets
@@ -159,6 +168,8 @@ def assess(
 
     ds = _load()
     regions = _check_regions(ds, region)
+    if not allow_fewer_figures:
+        _check_figures_kept(ds)
     table = assess_targets(
         ds,
         regions=regions,
@@ -205,10 +216,7 @@ def run(
             help="Extra notebook parameter NAME=VALUE (repeatable); refused if undeclared.",
         ),
     ] = None,
-    allow_fewer_figures: Annotated[
-        bool,
-        typer.Option(help="Run even if the dataset lost most figures the outputs were made from."),
-    ] = False,
+    allow_fewer_figures: AllowFewerOption = False,
 ) -> None:
     """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG."""
     from ipanalysis.runner import RunConfigError, run_notebooks

@@ -136,8 +136,8 @@ def test_bad_options_are_usage_errors_not_tracebacks(args, monkeypatch, tmp_path
     assert not (tmp_path / "out").exists()
 
 
-def test_run_refuses_a_dataset_emptied_of_figures(mini_data, tmp_path, monkeypatch):
-    """On main an emptied dataset validated and run replaced every report."""
+def test_run_and_assess_refuse_a_dataset_emptied_of_figures(mini_data, tmp_path, monkeypatch):
+    """On main an emptied dataset validated, and run and assess replaced every verdict."""
     from ipanalysis import runner as runner_module
 
     for table in ("observations", "relations"):
@@ -147,9 +147,10 @@ def test_run_refuses_a_dataset_emptied_of_figures(mini_data, tmp_path, monkeypat
     monkeypatch.setattr(runner_module, "run_notebooks", lambda *a, **k: calls.append(a))
     monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
     monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path / "out"))
-    result = runner.invoke(app, ["run"])
-    assert result.exit_code == 1, result.output
-    assert "no figures" in result.output and "--allow-fewer-figures" in result.output
-    assert calls == []
+    for command in ("run", "assess"):
+        result = runner.invoke(app, [command])
+        assert result.exit_code == 1, result.output
+        assert "no figures" in result.output and "--allow-fewer-figures" in result.output
+    assert calls == [] and not (tmp_path / "out").exists()
     runner.invoke(app, ["run", "--allow-fewer-figures"])
     assert len(calls) == 1  # asked explicitly: the run goes ahead
