@@ -20,8 +20,9 @@ Labels = dict[str, str]
 # The source may write a scale word in traditional characters (萬, 億).
 SCALE_PATTERNS = {"万": "[万萬]", "亿": "[亿億]"}
 #: Without a scale word a figure must not be followed by one (1.5 is not 1.5万). 亿元 is a
-#: unit, not a scale (indicators in 亿元 leave ``scale`` empty), so 亿 before 元 is allowed.
-UNSCALED_FOLLOWER = r"[万萬]|[亿億](?!元)"
+#: unit, not a scale (indicators in 亿元 or 万元 leave ``scale`` empty), so 亿(余)元 and 万(余)元
+#: are allowed.
+UNSCALED_FOLLOWER = r"[万萬](?!余?元)|[亿億](?!余?元)"
 #: The full-width forms a source may write digits and the decimal point in.
 FULL_WIDTH = {**{str(d): chr(0xFF10 + d) for d in range(10)}, ".": "\uff0e"}
 RELATIONS_NEEDING_REF_YEAR = ("growth_since_pct", "multiple_of", "increase_since")
@@ -29,6 +30,8 @@ RELATIONS_NEEDING_REF_REGION = ("above_region_by_pct", "above_region_by")
 PERIOD_KINDS = ("every_year", "annual_average", "cumulative")
 #: The columns by which a relation names the stated figure it is about.
 RELATION_KEY = ["region", "indicator", "year", "period", "source"]
+# Figures a source writes in words: 全覆盖 (full coverage) is 100 on a percent indicator.
+WORDED_FIGURES = {"100": ("全覆盖",)}
 
 
 def _row(index: int) -> int:
@@ -219,12 +222,29 @@ def _figure_issues(table: str, row: pd.Series, index: int, label: str) -> list[D
         value = row.get(col, "")
         if _number(value) is None:
             continue  # empty, or not a number: the schema check reports it
-        if not figure_pattern(value.lstrip("-"), scale).search(row["quote"]):
+        if not _quote_has_figure(row, value.lstrip("-"), scale):
             written = value.lstrip("-") + scale if scale in SCALE_PATTERNS else value
             found = f"a quote without the figure {written!r}"
             expected = f"the quote to contain {col} as written in the source"
             issues.append(DataIssue(label, _row(index), "quote", found, expected))
     return issues
+
+
+def _quote_has_figure(row: pd.Series, value: str, scale: str) -> bool:
+    """Whether a row's quote writes its figure: in digits, in words, or glued to a year.
+
+    Besides the digits (:func:`figure_pattern`), a quote may write 100 as 全覆盖 (full
+    coverage, :data:`WORDED_FIGURES`), and a relation's multiple may follow its reference year
+    directly where the extraction dropped 年的 (``是20103.2倍`` = 是2010年的3.2倍).
+    """
+    quote = row["quote"]
+    if figure_pattern(value, scale).search(quote):
+        return True
+    if any(word in quote for word in WORDED_FIGURES.get(value, ())):
+        return True
+    ref_year = row.get("ref_year", "")
+    glued = re.compile(rf"{ref_year}{re.escape(value)}(?![\d])")
+    return bool(ref_year) and glued.search(quote) is not None
 
 
 def check_relations(
@@ -352,24 +372,86 @@ def check_source_dates(tables: Tables, labels: Labels) -> list[DataIssue]:
 
 
 def check_revisions(tables: Tables, labels: Labels) -> list[DataIssue]:
-    """Check that a revised target names an earlier target of the same region, indicator, year."""
-    targets = tables["targets"].drop_duplicates("target_id").set_index("target_id", drop=False)
+    """Check that target revisions form simple chains of later restatements with new values.
+
+    A row naming an earlier target in ``supersedes`` must name an existing other target of the
+    same region, indicator and target year, with another value (the same value stated again is
+    a second citation, not a revision), from a source not dated before the earlier one's. A
+    target is superseded at most once, and chains have no cycles.
+    """
+    label = labels["targets"]
+    targets = tables["targets"].reset_index(drop=True)
+    by_id = targets.drop_duplicates("target_id").set_index("target_id", drop=False)
+    dates = dict(zip(tables["sources"]["source_id"], tables["sources"]["date"], strict=True))
     issues = []
-    for i, t in tables["targets"].iterrows():
+    for i, t in targets.iterrows():
+
+        def add(found: str, expected: str, row: int = _row(i)) -> None:
+            issues.append(DataIssue(label, row, "supersedes", found, expected))
+
         old_id = t["supersedes"]
         if not old_id:
             continue
-        if old_id not in targets.index or old_id == t["target_id"]:
-            found = f"unknown or own target id {old_id!r}"
-            expected = "the target_id of the earlier target this row restates"
-            issues.append(DataIssue(labels["targets"], _row(i), "supersedes", found, expected))
+        if old_id not in by_id.index or old_id == t["target_id"]:
+            add(f"unknown or own target id {old_id!r}", "the target_id of the earlier target")
             continue
-        old = targets.loc[old_id]
-        same = all(old[c] == t[c] for c in ("region", "indicator", "target_year"))
-        if not same:
-            found = f"{old_id!r}, a target for another region, indicator or year"
-            expected = "a target with the same region, indicator and target_year"
-            issues.append(DataIssue(labels["targets"], _row(i), "supersedes", found, expected))
+        old = by_id.loc[old_id]
+        if not all(old[c] == t[c] for c in ("region", "indicator", "target_year")):
+            add(
+                f"{old_id!r}, a target for another region, indicator or year",
+                "a target with the same region, indicator and target_year",
+            )
+        if all(old[c] == t[c] for c in ("value", "value_max", "scale")):
+            add(
+                f"{old_id!r}, which states the same value {t['value']!r}",
+                "a revision to another value (the same target stated again is a separate "
+                "row without supersedes)",
+            )
+        if _dated_before(dates.get(t["source"], ""), dates.get(old["source"], "")):
+            add(
+                f"{old_id!r}, from a source dated after this row's source",
+                "a revision published no earlier than the target it revises",
+            )
+    revised = targets[targets["supersedes"] != ""]
+    for i in revised.index[revised.duplicated("supersedes")]:
+        old_id = targets.at[i, "supersedes"]
+        issues.append(
+            DataIssue(
+                label,
+                _row(i),
+                "supersedes",
+                f"{old_id!r}, which another row already supersedes",
+                "one revision per target: supersede the latest revision instead",
+            )
+        )
+    issues += _revision_cycles(targets, label)
+    return issues
+
+
+def _dated_before(date: str, other: str) -> bool:
+    """Whether one YYYY[-MM[-DD]] date is surely earlier than another (empty: unknown)."""
+    if not date or not other:
+        return False
+    n = min(len(date), len(other))
+    return date[:n] < other[:n]
+
+
+def _revision_cycles(targets: pd.DataFrame, label: str) -> list[DataIssue]:
+    successor = {  # a row naming itself is reported by check_revisions already
+        t: old
+        for t, old in zip(targets["target_id"], targets["supersedes"], strict=True)
+        if t != old
+    }
+    issues, seen = [], set()
+    for i, start in targets["target_id"].items():
+        chain, current = [], start
+        while successor.get(current) and current not in chain:
+            chain.append(current)
+            current = successor[current]
+        if current == start and chain and start not in seen:
+            seen.update(chain)
+            found = "a cycle of revisions: " + " → ".join([*chain, start])
+            issues.append(DataIssue(label, _row(i), "supersedes", found, "a chain without cycles"))
     return issues
 
 

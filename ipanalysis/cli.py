@@ -91,34 +91,74 @@ def _count_table(title: str, counts: pd.DataFrame) -> Table:
     return table
 
 
+COVERAGE_THRESHOLDS = (1, 2, 3)
+
+
+def count_coverage(ds: Dataset, thresholds: tuple[int, ...] = COVERAGE_THRESHOLDS) -> pd.DataFrame:
+    """Count, per region, its figures and targets and the indicators with enough yearly figures.
+
+    Parameters
+    ----------
+    ds
+        The validated dataset.
+    thresholds
+        For each n, a column ``≥n yr`` counts the indicators with at least n years of figures.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per region (sorted by id): ``region``, ``名称``, ``stated`` and ``derived``
+        figures, ``targets``, then one column per threshold. A year counts when
+        :meth:`Dataset.series` has a value for it: full-year, selected, not a lower bound.
+    """
+    regions = ds.regions["region_id"]
+    obs = ds.observations
+    years = ds.series().groupby(["region", "indicator"])["year"].nunique()
+    table = pd.DataFrame(
+        {
+            "region": regions,
+            "名称": ds.regions["name_zh"],
+            "stated": regions.map(obs.loc[~obs["derived"], "region"].value_counts()),
+            "derived": regions.map(obs.loc[obs["derived"], "region"].value_counts()),
+            "targets": regions.map(ds.targets["region"].value_counts()),
+        }
+    )
+    for n in thresholds:
+        enough = years[years >= n].reset_index()["region"].value_counts()
+        table[f"≥{n} yr"] = regions.map(enough)
+    counts = [c for c in table.columns if c not in ("region", "名称")]
+    return table.fillna(dict.fromkeys(counts, 0)).astype(dict.fromkeys(counts, int))
+
+
 @app.command()
-def validate() -> None:
-    """Validate every table in data/ and print a summary (counts and conflicts)."""
+def validate(
+    detail: Annotated[
+        bool,
+        typer.Option(
+            "--detail", help="Also list figures by source and by indicator, and every conflict."
+        ),
+    ] = False,
+) -> None:
+    """Validate every table in data/; print a summary and the coverage per region."""
     ds = _load()
     obs = ds.observations
     stated = obs[~obs["derived"]]
+    n_conflicts = ds.conflicts.groupby(["region", "indicator", "year", "period"]).ngroups
     console.print(
         f"[green]OK[/green]: {len(ds.sources)} sources, {len(ds.regions)} regions, "
         f"{len(ds.indicators)} indicators, {len(stated)} stated figures, "
-        f"{int(obs['derived'].sum())} derived figures, {len(ds.targets)} targets."
+        f"{int(obs['derived'].sum())} derived figures, {len(ds.targets)} targets, "
+        f"{n_conflicts} conflict(s)" + ("" if detail else " (--detail lists them)") + "."
     )
-    names = ds.regions.set_index("region_id")["name_zh"]
-    by_region = (
-        pd.DataFrame(
-            {
-                "region": ds.regions["region_id"],
-                "名称": ds.regions["region_id"].map(names),
-                "stated": ds.regions["region_id"].map(stated["region"].value_counts()),
-                "derived": ds.regions["region_id"].map(
-                    obs.loc[obs["derived"], "region"].value_counts()
-                ),
-                "targets": ds.regions["region_id"].map(ds.targets["region"].value_counts()),
-            }
+    console.print(
+        _count_table(
+            "Coverage by region: indicators with at least 1, 2, 3 yearly figures "
+            "(full-year, selected, lower bounds left out)",
+            count_coverage(ds),
         )
-        .fillna(0)
-        .astype({"stated": int, "derived": int, "targets": int})
     )
-    console.print(_count_table("By region", by_region))
+    if not detail:
+        return
     by_source = (
         ds.sources[["source_id", "reliability"]]
         .assign(

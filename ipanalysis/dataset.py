@@ -45,6 +45,9 @@ class Dataset:
     targets : pandas.DataFrame
         Targets with ``value`` and ``value_max`` as numbers in the indicator's unit (growth
         rates stay in percent as written) and ``base_year``/``start_year`` as nullable ints.
+        Revisions: ``supersedes`` (the earlier target this row restates with another value,
+        or ``""``), ``superseded_by`` (the later target that restates this one, or ``""``) and
+        ``current`` (``True`` unless superseded). Superseded rows stay, each with its source.
     conflicts : pandas.DataFrame
         One row per figure in a group (region, indicator, year, period) whose figures do not
         all agree within rounding.
@@ -209,6 +212,39 @@ def _scale_targets(targets: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+REVISION_KEY = ["region", "indicator", "target_year", "kind", "value", "value_max"]
+
+
+def mark_revisions(targets: pd.DataFrame) -> pd.DataFrame:
+    """Add ``superseded_by`` and ``current`` to targets from their ``supersedes`` column.
+
+    A later official restatement of a target with another value is its own row naming the
+    earlier ``target_id`` in ``supersedes`` (validation guarantees one successor per target and
+    no cycles). The earlier row, and every other statement of the same target (same region,
+    indicator, target year, kind and value, e.g. Binhai's "超过24件" and "达到24件"), get the
+    revision's id in ``superseded_by`` and ``current = False``.
+
+    Parameters
+    ----------
+    targets
+        Targets with ``target_id``, ``supersedes`` (``""`` when not a revision) and the
+        columns of :data:`REVISION_KEY` (numbers already scaled).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the two columns added.
+    """
+    cells = targets[REVISION_KEY].astype(object).where(targets[REVISION_KEY].notna(), "")
+    key = pd.Series(list(cells.itertuples(index=False, name=None)), index=targets.index)
+    key_of = dict(zip(targets["target_id"], key, strict=True))
+    revisions = targets.loc[targets["supersedes"] != "", ["supersedes", "target_id"]]
+    successor = {key_of[old]: new for old, new in revisions.itertuples(index=False)}
+    superseded_by = key.map(lambda k: successor.get(k, "")).astype(str)
+    superseded_by = superseded_by.where(superseded_by != targets["target_id"], "")
+    return targets.assign(superseded_by=superseded_by, current=superseded_by == "")
+
+
 def load_dataset(data_dir: Path | None = None) -> Dataset:
     """Read, validate and assemble the dataset.
 
@@ -247,6 +283,6 @@ def load_dataset(data_dir: Path | None = None) -> Dataset:
         regions=tables["regions"].sort_values("region_id").reset_index(drop=True),
         indicators=tables["indicators"].sort_values("indicator_id").reset_index(drop=True),
         observations=figures,
-        targets=_scale_targets(tables["targets"]),
+        targets=mark_revisions(_scale_targets(tables["targets"])),
         conflicts=find_conflicts(figures),
     )

@@ -1,5 +1,7 @@
 """Cross-table checks: foreign keys, quotes, source integrity, relations, target sanity."""
 
+import hashlib
+
 import pytest
 
 from ipanalysis.checks import figure_pattern
@@ -181,3 +183,134 @@ def test_header_problem_skips_only_the_checks_that_need_that_table(mini_data):
     issues = _issues(mini_data)
     assert ("data/indicators.csv", 1, "colour") in {(i.file, i.row, i.column) for i in issues}
     assert ("data/observations.csv", 3, "region") in {(i.file, i.row, i.column) for i in issues}
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "found"),
+    [
+        ("15087", "全市共登記技術合同15,087項", True),  # victorzhang-tj-techmarket-2014
+        ("15087", "技術合同15087項", True),
+        ("1508", "技術合同15,087項", False),
+        ("418.11", "成交總額418.11億元", True),
+    ],
+)
+def test_figure_pattern_accepts_a_thousands_separator(value, text, found):
+    assert bool(figure_pattern(value, "").search(text)) is found
+
+
+def _append_source_text(data_dir, text):
+    """Add text to the mini source and record its new checksum (a new version of the file)."""
+    source = data_dir / "sources" / "doc.txt"
+    source.write_text(source.read_text(encoding="utf-8") + text, encoding="utf-8")
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    _mutate(data_dir, "sources", 0, sha256=digest)
+
+
+def test_full_coverage_in_words_is_the_figure_100(mini_data):
+    _append_source_text(mini_data, "到2025年底前实现全覆盖。")
+    _mutate(mini_data, "targets", 0, value="100", quote="到2025年底前实现全覆盖")
+    assert load_dataset(mini_data).targets.iloc[0]["value"] == 100
+    _mutate(mini_data, "targets", 0, value="90")
+    (issue,) = _issues(mini_data)
+    assert issue.column == "quote" and "'90'" in issue.found
+
+
+def test_multiple_glued_to_its_reference_year_is_found(mini_data):
+    # tjipo-13fyp: 是20103.2倍 = 是2010年的3.2倍 (the extraction dropped 年的)
+    _append_source_text(mini_data, "2024年有效发明专利是20103.2倍。")
+    rows = read_rows(mini_data / "relations.csv")
+    rows.append(
+        {
+            **rows[0],
+            "relation": "multiple_of",
+            "value": "3.2",
+            "ref_year": "2010",
+            "quote": "是20103.2倍",
+        }
+    )
+    write_table(mini_data / "relations.csv", rows)
+    derived = load_dataset(mini_data).observations.query("year == 2010")
+    assert derived["value"].item() == pytest.approx(72900 / 3.2)
+    _mutate(mini_data, "relations", len(rows) - 1, ref_year="2011")
+    (issue,) = _issues(mini_data)
+    assert (issue.file, issue.column) == ("data/relations.csv", "quote")
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "expected"),
+    [
+        ({"date": "2025-04", "date_basis": "unknown", "date_note": "x"}, "date", "an empty date"),
+        ({"date": "", "date_basis": "unknown", "date_note": ""}, "date_note", "why"),
+        ({"date": "", "date_basis": "press"}, "date", "date_basis 'unknown'"),
+        ({"date_basis": "guess"}, "date_basis", "where the date comes from"),
+    ],
+)
+def test_source_needs_a_date_or_the_reason_it_is_unknown(mini_data, changes, column, expected):
+    _mutate(mini_data, "sources", 0, **changes)
+    (issue,) = _issues(mini_data)
+    assert (issue.file, issue.row, issue.column) == ("data/sources.csv", 2, column)
+    assert expected in issue.expected
+
+
+def _add_revision(data_dir, **changes):
+    """Append a restatement of the mini target (22.5 by 2025) that supersedes it."""
+    rows = read_rows(data_dir / "targets.csv")
+    rows.append(
+        {
+            **rows[0],
+            "target_id": "tianjin-hv-2025-rev",
+            "value": "21.8",
+            "supersedes": rows[0]["target_id"],
+        }
+        | changes
+    )
+    rows[-1]["quote"] = "拥有量达到21.8件"
+    write_table(data_dir / "targets.csv", rows)
+    return rows
+
+
+def test_a_revision_to_another_value_is_accepted(mini_data):
+    _add_revision(mini_data)
+    assert len(load_dataset(mini_data).targets) == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "found"),
+    [
+        ({"supersedes": "no-such-target"}, "unknown or own target id"),
+        ({"supersedes": "tianjin-hv-2025-rev"}, "unknown or own target id"),
+        ({"target_year": "2026"}, "another region, indicator or year"),
+        ({"value": "22.5"}, "the same value"),
+    ],
+)
+def test_a_revision_must_restate_another_target_with_a_new_value(mini_data, changes, found):
+    if changes.get("value") == "22.5":
+        rows = _add_revision(mini_data, **changes)
+        rows[-1]["quote"] = rows[0]["quote"]
+        write_table(mini_data / "targets.csv", rows)
+    else:
+        _add_revision(mini_data, **changes)
+    issues = [i for i in _issues(mini_data) if i.column == "supersedes"]
+    assert [(i.file, i.row) for i in issues] == [("data/targets.csv", 3)]
+    assert found in issues[0].found
+
+
+def test_a_revision_cannot_predate_the_target_it_revises(mini_data):
+    rows = read_rows(mini_data / "sources.csv")
+    rows.append({**rows[0], "source_id": "older", "date": "2024-12-31"})
+    write_table(mini_data / "sources.csv", rows)
+    _add_revision(mini_data, source="older")
+    (issue,) = _issues(mini_data)
+    assert issue.column == "supersedes" and "dated after" in issue.found
+
+
+def test_a_target_is_revised_once_and_revisions_do_not_cycle(mini_data):
+    rows = _add_revision(mini_data)
+    rows.append({**rows[-1], "target_id": "tianjin-hv-2025-rev2", "value": "21.8"})
+    write_table(mini_data / "targets.csv", rows)
+    (issue,) = [i for i in _issues(mini_data) if "already supersedes" in i.found]
+    assert issue.row == 4
+    rows = rows[:2]
+    rows[0]["supersedes"] = "tianjin-hv-2025-rev"  # each supersedes the other
+    write_table(mini_data / "targets.csv", rows)
+    assert any("cycle" in i.found for i in _issues(mini_data))

@@ -4,18 +4,49 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from ipanalysis.cli import app
+from ipanalysis import paths
+from ipanalysis.cli import app, count_coverage
+from ipanalysis.dataset import load_dataset
 from tests.conftest import read_rows, write_table
 
 runner = CliRunner()
 
 
-def test_validate_prints_counts_and_conflicts_for_the_shipped_data():
+def test_validate_prints_a_summary_and_lists_conflicts_only_with_detail():
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
     assert "OK:" in result.output and "targets" in result.output
-    assert "conflict(s)" in result.output
-    assert "tianjin invention_patents_per_10k 2015" in result.output  # 12.2 vs 12.5
+    assert "conflict(s) (--detail lists them)" in result.output
+    assert "Coverage by region" in result.output and "≥3 yr" in result.output
+    assert "By source" not in result.output
+    assert "tianjin invention_patents_per_10k 2015" not in result.output
+    detail = runner.invoke(app, ["validate", "--detail"])
+    assert detail.exit_code == 0, detail.output
+    assert "By source" in detail.output and "By indicator" in detail.output
+    assert "tianjin invention_patents_per_10k 2015" in detail.output  # 12.2 vs 12.5
+
+
+def test_coverage_counts_indicators_by_years_of_full_year_figures(mini_data):
+    # The mini dataset (tests/conftest.py) states, for tianjin: valid_invention_patents 2024 and
+    # 2023 (plus derived 2023 from 同比增长14.3% and 2024 from binhai 占全市36.4%), hv_per_10k
+    # 2024 (plus 2023 derived from 同比增长15.3%);
+    # for binhai: valid_invention_patents 2024 only. Hand count: tianjin has 2 indicators with
+    # >= 1 and >= 2 years, none with 3; binhai has 1 indicator with 1 year.
+    coverage = count_coverage(load_dataset(mini_data)).set_index("region")
+    assert coverage.loc["tianjin", ["≥1 yr", "≥2 yr", "≥3 yr"]].tolist() == [2, 2, 0]
+    assert coverage.loc["binhai", ["≥1 yr", "≥2 yr", "≥3 yr"]].tolist() == [1, 0, 0]
+    assert coverage.loc["tianjin", "targets"] == 1 and coverage.loc["binhai", "targets"] == 0
+
+
+def test_coverage_leaves_out_lower_bounds(mini_data):
+    rows = read_rows(mini_data / "observations.csv")
+    for row in rows:
+        if row["region"] == "binhai":
+            row["qualifier"] = "over"
+    write_table(mini_data / "observations.csv", rows)
+    coverage = count_coverage(load_dataset(mini_data)).set_index("region")
+    assert coverage.loc["binhai", "≥1 yr"] == 0
+    assert coverage.loc["binhai", "stated"] == 1  # still counted as a stated figure
 
 
 def test_validate_failure_names_the_cell_and_writes_nothing(mini_data, tmp_path, monkeypatch):
@@ -51,7 +82,7 @@ def test_assess_writes_the_csv_with_the_fixed_columns(mini_data, tmp_path, monke
 def test_run_refuses_bad_regions_and_parameters_before_running(tmp_path, monkeypatch):
     monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path / "out"))
     cases = {
-        ("run", "--region", "foo"): "Valid regions: binhai, hongqiao, nankai, tianjin",
+        ("run", "--region", "foo"): "Valid regions: " + ", ".join(load_dataset().region_ids()),
         ("run", "--region", "Bin hai"): "not a plain slug",
         ("run", "-p", "colour=red"): "does not declare parameter(s) colour",
         ("run", "-p", "colour"): "expected NAME=VALUE",
@@ -72,6 +103,8 @@ def test_every_command_has_help():
 def test_assess_and_run_accept_and_refuse_the_same_regions(monkeypatch, tmp_path):
     """On main assess took --region china and run refused it, with other messages."""
     monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path / "out"))
+    regions = read_rows(paths.data_dir() / "regions.csv")
+    valid = sorted(r["region_id"] for r in regions if r["level"] in ("city", "district"))
     for region, message in {
         "china": "country-level benchmark",
         "nosuch": "Unknown region 'nosuch'",
@@ -81,8 +114,9 @@ def test_assess_and_run_accept_and_refuse_the_same_regions(monkeypatch, tmp_path
         outputs = [runner.invoke(app, [cmd, "--region", region]) for cmd in ("assess", "run")]
         for result in outputs:
             assert result.exit_code == 2, result.output
-            assert message in result.output
-            assert "Valid regions: binhai, hongqiao, nankai, tianjin." in result.output
+            text = " ".join(result.output.split())  # the console may wrap long lines
+            assert message in text
+            assert f"Valid regions: {', '.join(valid)}." in text
         assert outputs[0].output == outputs[1].output
     assert not (tmp_path / "out").exists()
 
@@ -98,7 +132,7 @@ def test_markup_in_data_prints_literally(mini_data, tmp_path, monkeypatch):
         write_table(mini_data / f"{table}.csv", rows)
     monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
     monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path))
-    validated = runner.invoke(app, ["validate"])
+    validated = runner.invoke(app, ["validate", "--detail"])
     assessed = runner.invoke(app, ["assess"])
     assert validated.exit_code == 0 and assessed.exit_code == 0, validated.output + assessed.output
     assert "滨海新区[/i]" in validated.output

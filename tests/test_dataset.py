@@ -5,6 +5,7 @@ import math
 import pytest
 
 from ipanalysis.dataset import load_dataset
+from tests.conftest import read_rows, write_table
 
 
 def _figure(ds, region, indicator, year, *, derived):
@@ -192,12 +193,55 @@ def test_shipped_known_conflicts_are_reported(shipped):
     assert ("tianjin", "valid_trademarks", 2022) in keys  # 39.96万 vs 39965
 
 
-def test_shipped_nankai_has_targets_and_no_figures(shipped):
+def test_shipped_nankai_figures_are_its_2020_baseline(shipped):
     assert (shipped.targets["region"] == "nankai").sum() > 10
-    assert not (shipped.observations["region"] == "nankai").any()
+    nankai = shipped.observations[shipped.observations["region"] == "nankai"]
+    assert set(nankai["source"]) == {"tjnk-sci-14fyp"} and set(nankai["year"]) == {2020}
+    # 81 is 每万人发明专利拥有量 (all valid inventions), not the high-value indicator
+    per_10k = nankai.set_index("indicator")["value"]
+    assert per_10k["invention_patents_per_10k"] == 81
+    assert "high_value_invention_patents_per_10k" not in per_10k
 
 
 def test_shipped_series_uses_the_confirmed_trademark_figure(shipped):
     series = shipped.series()
     row = series.query("region == 'tianjin' and indicator == 'valid_trademarks' and year == 2022")
-    assert row["value"].tolist() == [399600.0]
+    # the IP office's own 2022 summary (tjfwwb-2022-summary) gives 399652: the figure used must
+    # agree with it within rounding, and mwsmzx's dropped digit (39965) must not be used
+    assert len(row) == 1 and row["reliability"].item() == "A"
+    assert row["value_lo"].item() <= 399652 <= row["value_hi"].item()
+
+
+def test_revision_marks_the_earlier_target_and_its_restatements_not_current(mini_data):
+    # The Binhai case: 超过24件 (IP plan) and 达到24件 (S&T plan) state one target; 达到55件 (2024
+    # plan) revises it. Here: 22.5 stated twice, then revised to 21.8.
+    rows = read_rows(mini_data / "targets.csv")
+    first = rows[0]
+    rows.append({**first, "target_id": "again", "comparator": ">"})
+    rows.append({**first, "target_id": "revised", "value": "21.8", "quote": "拥有量达到21.8件"})
+    rows[-1]["supersedes"] = first["target_id"]
+    write_table(mini_data / "targets.csv", rows)
+    targets = load_dataset(mini_data).targets.set_index("target_id")
+    assert targets.loc[first["target_id"], "superseded_by"] == "revised"
+    assert targets.loc["again", "superseded_by"] == "revised"
+    assert targets["current"].to_dict() == {
+        first["target_id"]: False,
+        "again": False,
+        "revised": True,
+    }
+    assert targets.loc["revised", "superseded_by"] == ""
+
+
+def test_targets_without_revisions_are_all_current(mini_data):
+    targets = load_dataset(mini_data).targets
+    assert targets["current"].all() and (targets["superseded_by"] == "").all()
+
+
+def test_shipped_binhai_high_value_target_revised_to_55(shipped):
+    # tjbh-patent-conversion-2024: 到2025年,每万人口高价值发明专利拥有量达到55件
+    hv = shipped.targets.query(
+        "region == 'binhai' and indicator == 'high_value_invention_patents_per_10k'"
+    ).set_index("target_id")
+    assert hv.loc[hv["current"], "value"].tolist() == [55.0]
+    assert set(hv.loc[~hv["current"], "superseded_by"]) == {"binhai-hv-per10k-2025-conv"}
+    assert len(hv) == 3  # both earlier statements stay, each with its source
