@@ -98,6 +98,8 @@ def test_range_needs_upper_end_above_value(mini_data):
         ("2", "", "2024年", False),
         ("14.3", "", "同比增长14.3%", True),
         ("50.5", "", "质押融资50.5亿元", True),
+        ("3.9", "", "判决赔偿总额达3.9亿余元", True),  # 亿元 indicator: 余 between unit words
+        ("500", "", "租赁融资500万元", True),  # 万元 indicator: 万元 is the unit
         ("1.5", "", "1.5万件", False),  # unscaled figure vs 1.5万: fails on main
         ("21", "", "达到21.8件", False),  # a truncated figure: fails on main
         ("21", "", "达到21.件", True),
