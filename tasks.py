@@ -89,9 +89,21 @@ def setup() -> None:
     )
 
 
+def warm_font_cache() -> None:
+    """Build matplotlib's font list now, not inside a notebook's kernel.
+
+    On a fresh machine (or an empty ``MPLCONFIGDIR``) the first ``import matplotlib`` scans
+    the system's fonts; when that takes over 5 s matplotlib prints "building the font cache",
+    and inside a kernel that line would land in a notebook's outputs. The figures themselves
+    never use the system fonts (the package's own font is registered directly).
+    """
+    subprocess.call([str(PY), "-c", "import matplotlib.font_manager"], cwd=ROOT)
+
+
 def task_run(*args: str) -> None:
     """Validate the data and regenerate every region's notebooks, reports and the overview."""
     setup()
+    warm_font_cache()
     sh(BIN / "ipanalysis", "validate")
     sh(BIN / "ipanalysis", "run", *args)
 
@@ -99,6 +111,7 @@ def task_run(*args: str) -> None:
 def task_test(*args: str) -> None:
     """Lint, then run the unit tests and nbval on the committed notebooks."""
     setup()
+    warm_font_cache()
     sh(BIN / "ruff", "check", ".")
     sh(BIN / "ruff", "format", "--check", ".")
     sh(PY, "-m", "pytest", *(args or ("tests", "--nbval-lax", "outputs")))
