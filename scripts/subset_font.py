@@ -56,6 +56,14 @@ from ipanalysis import fonts  # noqa: E402
 DEFAULT_SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 DEFAULT_LICENSE = Path("/usr/share/doc/fonts-noto-cjk/copyright")
 SOURCE_FAMILY = "Noto Sans CJK SC"
+#: OpenType features kept: those HarfBuzz applies to horizontal text by default (matplotlib
+#: 3.11 shapes text with libraqm/HarfBuzz, so dropping ``kern`` would move glyphs), except
+#: ``locl``: its Japanese/Korean/Traditional forms would triple the file, and without it no
+#: locale or ``text.language`` can swap a glyph's form.
+LAYOUT_FEATURES = (
+    "abvm", "blwm", "calt", "ccmp", "clig", "curs", "dist", "kern", "liga", "ltra", "ltrm",
+    "mark", "mkmk", "rclt", "rlig", "rvrn",
+)  # fmt: skip
 #: Name-table entries kept (copyright, names, version, licence, typographic names).
 NAME_IDS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 16, 17)
 
@@ -151,7 +159,7 @@ def build(source: Path, root: Path) -> tuple[bytes, set[str], set[str]]:
     cmap = font.getBestCmap()
     lacking = {ch for ch in chars if ord(ch) not in cmap}  # blocks are covered in part
     options = subset.Options()
-    options.layout_features = []  # matplotlib does no OpenType shaping
+    options.layout_features = list(LAYOUT_FEATURES)
     options.name_IDs = list(NAME_IDS)
     options.name_languages = [0x409]
     options.notdef_outline = True
