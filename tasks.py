@@ -133,6 +133,7 @@ def task_lab(*args: str) -> None:
     """Open JupyterLab on notebooks/ with the project's kernel (installs the pinned lab extra)."""
     setup()
     _install_if_changed(LAB_STAMP, (LAB_LOCK, LOCK, ROOT / "pyproject.toml"), ("-r", LAB_LOCK))
+    warm_font_cache()
     root = ("--allow-root",) if hasattr(os, "geteuid") and os.geteuid() == 0 else ()
     command = [
         BIN / "jupyter",

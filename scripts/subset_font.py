@@ -205,6 +205,7 @@ def source_text(source: Path, font_bytes: bytes, covered: set[str], lacking: set
         "notebooks/*.ipynb and ipanalysis/**/*.py.\n"
         f"Used in the repository but not in the source font: {''.join(sorted(lacking)) or 'none'}"
         " (matplotlib draws these with its own DejaVu Sans)\n"
+        f"OpenType features kept: {' '.join(LAYOUT_FEATURES)} (HarfBuzz's defaults but locl).\n"
         f"sha256: {hashlib.sha256(font_bytes).hexdigest()}\n"
         "Licence: SIL Open Font License 1.1, see OFL.txt. Renamed as a Modified Version.\n"
     )
