@@ -3,13 +3,13 @@
 The figures must show Chinese on any machine, whatever fonts it has, so the package carries
 its own font (``ipanalysis/assets/fonts/``) and :mod:`ipanalysis.fonts` registers that file
 with matplotlib directly. The full Noto Sans CJK SC is 16 MB per weight; this script keeps
-only the characters the reports can need, giving a file of about 2 MB:
+only the characters the reports can need, giving a file of about 1 MB:
 
 - every character in the data tables (``data/*.csv``), the notebooks (``notebooks/*.ipynb``)
   and the package's source (``ipanalysis/**/*.py``: labels, notes, headings);
 - the 3,755 level-1 hanzi of GB 2312 (常用汉字, bytes 0xB0A1-0xD7F9 of the ``gb2312`` codec),
   standing in for the 3,500 characters of level 1 of 通用规范汉字表 (2013), whose list is not
-  available offline here; the two sets overlap almost entirely;
+  part of Python or of any package used here (GB 2312 level 1 is the older common-use list);
 - GB 2312 rows 1 and 3 (general punctuation and symbols, full-width ASCII), printable ASCII,
   Latin-1, general punctuation, the minus sign U+2212 and the CJK symbols and punctuation
   block, so numbers, units and tick labels never fall back to another font.
@@ -22,10 +22,11 @@ from, with which fontTools, and how many characters it covers). Output is determ
 same source font, repository text and fontTools version give the same bytes (``head.modified``
 is kept from the source font).
 
-Source font: Debian's ``fonts-noto-cjk`` (``apt-get install fonts-noto-cjk``), the
-``Noto Sans CJK SC`` face of ``NotoSansCJK-Regular.ttc``; the licence text comes from that
-package's ``copyright`` file. Any ``NotoSansCJK*.ttc``/``NotoSansCJKsc-Regular.otf`` from
-https://github.com/notofonts/noto-cjk works with ``--source`` and ``--license``.
+Source font: the ``Noto Sans CJK SC`` face of ``NotoSansCJK-Regular.ttc`` (Debian's
+``fonts-noto-cjk``: ``apt-get install fonts-noto-cjk``), found among the installed fonts, or
+any ``NotoSansCJK-Regular.ttc``/``NotoSansCJKsc-Regular.otf`` from
+https://github.com/notofonts/noto-cjk given with ``--source``. The licence text of ``OFL.txt``
+is kept (only its copyright line is refreshed) unless ``--license`` names a file with it.
 
 Usage::
 
@@ -53,8 +54,8 @@ sys.path.insert(0, str(ROOT))
 
 from ipanalysis import fonts  # noqa: E402
 
-DEFAULT_SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-DEFAULT_LICENSE = Path("/usr/share/doc/fonts-noto-cjk/copyright")
+#: File names the source font goes by (Debian's fonts-noto-cjk, the upstream OTF, Noto Sans SC).
+SOURCE_NAMES = ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf")
 SOURCE_FAMILY = "Noto Sans CJK SC"
 #: OpenType features kept: those HarfBuzz applies to horizontal text by default (matplotlib
 #: 3.11 shapes text with libraqm/HarfBuzz, so dropping ``kern`` would move glyphs), except
@@ -177,19 +178,27 @@ def build(source: Path, root: Path) -> tuple[bytes, set[str], set[str]]:
 def license_text(font_bytes: bytes, license_source: Path) -> str:
     """Return OFL.txt: the font's copyright line, then the SIL OFL 1.1 text."""
     copyright_line = TTFont(io.BytesIO(font_bytes))["name"].getDebugName(0)
-    stanzas = license_source.read_text(encoding="utf-8").split("\n\n")  # Debian copyright
-    texts = [st for st in stanzas if st.startswith("License: SIL-1.1\n")]
-    lines = [
-        "" if line.strip() == "." else line[1:]
-        for line in (texts[-1].splitlines()[1:] if texts else [])
-    ]
-    body = "\n".join(lines).strip()
+    text = license_source.read_text(encoding="utf-8")
+    stanzas = [st for st in text.split("\n\n") if st.startswith("License: SIL-1.1\n")]
+    if stanzas:  # a Debian copyright file: the indented licence stanza
+        lines = stanzas[-1].splitlines()[1:]
+        text = "\n".join("" if line.strip() == "." else line[1:] for line in lines)
+    body = text[text.find("-" * 20) :].strip() if "-" * 20 in text else text.strip()
     if "SIL OPEN FONT LICENSE" not in body:
         raise SystemExit(f"{license_source}: no SIL-1.1 licence text found")
     return (
         f"{copyright_line} (upstream: with Reserved Font Name 'Source', not used here)\n\n"
         f"This Font Software is licensed under the SIL Open Font License, Version 1.1.\n\n{body}\n"
     )
+
+
+def find_source() -> Path | None:
+    """Return an installed Noto Sans CJK (SC) Regular file, found by matplotlib's font search."""
+    from matplotlib import font_manager
+
+    found = {Path(f).name: Path(f) for f in font_manager.findSystemFonts(fontext="otf")}
+    found |= {Path(f).name: Path(f) for f in font_manager.findSystemFonts(fontext="ttc")}
+    return next((found[name] for name in SOURCE_NAMES if name in found), None)
 
 
 def source_text(source: Path, font_bytes: bytes, covered: set[str], lacking: set[str]) -> str:
@@ -213,13 +222,20 @@ def source_text(source: Path, font_bytes: bytes, covered: set[str], lacking: set
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
-    parser.add_argument("--license", type=Path, default=DEFAULT_LICENSE)
+    parser.add_argument("--source", type=Path, help="default: an installed Noto Sans CJK")
+    parser.add_argument(
+        "--license",
+        type=Path,
+        help="file with the OFL text (upstream LICENSE or Debian's copyright file); "
+        "default: keep the committed OFL.txt, updating nothing but its copyright line",
+    )
     parser.add_argument("--check", action="store_true", help="compare, write nothing")
     args = parser.parse_args(argv)
-    if not args.source.exists():
+    args.source = args.source or find_source()
+    if args.source is None or not args.source.exists():
         print(
-            f"{args.source} not found. Install Debian's fonts-noto-cjk or pass --source "
+            f"Source font not found ({args.source or 'no Noto Sans CJK installed'}). Install it "
+            "(Debian: apt-get install fonts-noto-cjk) or pass --source "
             "(NotoSansCJK-Regular.ttc or NotoSansCJKsc-Regular.otf from "
             "https://github.com/notofonts/noto-cjk).",
             file=sys.stderr,
@@ -233,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if same else 1
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(font_bytes)
-    (target.parent / "OFL.txt").write_text(license_text(font_bytes, args.license), "utf-8")
+    ofl = target.parent / "OFL.txt"
+    ofl.write_text(license_text(font_bytes, args.license or ofl), "utf-8")
     (target.parent / "SOURCE.txt").write_text(
         source_text(args.source, font_bytes, covered, lacking), "utf-8"
     )

@@ -9,8 +9,8 @@ import tasks
 
 
 def test_pip_runs_without_the_machines_configuration(monkeypatch):
-    monkeypatch.setenv("PIP_FIND_LINKS", "/opt/wheels")
-    monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "file:///opt/pypi/simple")
+    monkeypatch.setenv("PIP_FIND_LINKS", "wheelhouse")
+    monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "https://mirror.invalid/simple")
     monkeypatch.setenv("UV_INDEX_URL", "https://example.invalid/simple")
     env = tasks._isolated_env()
     assert env["PIP_CONFIG_FILE"] == os.devnull  # pip then reads no pip.conf at all
@@ -48,6 +48,7 @@ def test_lab_allows_root_only_as_root_and_asks_for_encrypted_kernels(monkeypatch
     commands = []
     monkeypatch.setattr(tasks, "setup", lambda: None)
     monkeypatch.setattr(tasks, "_install_if_changed", lambda *a: None)
+    monkeypatch.setattr(tasks, "warm_font_cache", lambda: None)
     monkeypatch.setattr(tasks.os, "geteuid", lambda: euid, raising=False)
     monkeypatch.setattr(tasks, "_run_until_done", lambda cmd: commands.append(cmd) or 0)
     with pytest.raises(SystemExit) as stop:
