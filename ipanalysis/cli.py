@@ -178,6 +178,25 @@ def validate(
     )
     console.print(_count_table("By indicator (stated and derived)", by_indicator))
     _print_conflicts(ds)
+    _print_missing_glyphs(ds)
+
+
+def _print_missing_glyphs(ds: Dataset) -> None:
+    """Name the characters of region and indicator names the bundled figure font lacks."""
+    from ipanalysis import fonts
+
+    texts = [
+        *ds.regions.filter(like="name_").stack(),
+        *ds.indicators.filter(regex="^name_|^unit$").stack(),
+    ]
+    if missing := fonts.missing_glyphs(texts):
+        console.print(
+            f"\nFont: the bundled font lacks {' '.join(missing)} (in region/indicator names); "
+            f"figures would draw them in another font or as boxes. Regenerate the subset: "
+            f"{fonts.REGENERATE_HINT}",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _print_conflicts(ds: Dataset) -> None:

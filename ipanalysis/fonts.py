@@ -1,69 +1,46 @@
-"""Chinese glyphs in figures: pick a CJK font, or fall back to English labels.
+"""Chinese glyphs in figures: the CJK font that ships with the package.
 
 matplotlib's default font (DejaVu Sans) has no CJK glyphs, so a figure titled
-每万人口高价值发明专利拥有量 renders boxes and warns "Glyph … missing from font(s)". This module
-looks for an installed CJK font from a preference list that covers the usual Linux, Windows and
-macOS families, puts it first in ``font.sans-serif`` and, when the font lacks U+2212 (SimHei
-does), sets ``axes.unicode_minus = False``. When no CJK font is installed, figures use the
-English names instead (:func:`label` returns ``en``) and a single notice says so.
+每万人口高价值发明专利拥有量 would render boxes. Rather than look for whatever CJK font a
+machine happens to have (which made figures differ between machines, and a font cache built
+before a font was installed hid it), the package carries its own: ``ipanalysis Sans SC``, a
+subset of Noto Sans CJK SC Regular (SIL Open Font License 1.1) in ``assets/fonts/``, made by
+``scripts/subset_font.py``. :func:`configure_fonts` registers that file with matplotlib's
+font manager directly (no system font, no font cache involved) and makes it the sans-serif
+font, with matplotlib's own DejaVu Sans behind it for any glyph it lacks.
+:func:`missing_glyphs` says which characters of a text the subset does not cover
+(``ipanalysis validate`` checks the data's names with it).
 
 Examples
 --------
 >>> from ipanalysis import fonts
->>> choice = fonts.configure_fonts()
->>> fonts.label("有效发明专利", "valid invention patents")  # doctest: +SKIP
+>>> fonts.configure_fonts().family
+'ipanalysis Sans SC'
+>>> fonts.label("有效发明专利", "valid invention patents")
 '有效发明专利'
+>>> fonts.missing_glyphs(["专利 2025", "\U0002a6a5"])
+['\U0002a6a5']
 """
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 import matplotlib as mpl
 from matplotlib import font_manager
 
-logger = logging.getLogger(__name__)
-
-#: Font families tried in order. Simplified-Chinese families first; Linux (Noto / Source Han,
-#: WenQuanYi), Windows (Microsoft YaHei, DengXian, SimHei, SimSun) and macOS (PingFang,
-#: Hiragino, Heiti, STHeiti, Songti) families all appear; the Japanese and Traditional
-#: variants of the pan-CJK families cover the same hanzi and come last.
-CJK_FONT_PREFERENCES: tuple[str, ...] = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "Noto Sans SC",
-    "Source Han Sans CN",
-    "Microsoft YaHei",
-    "Microsoft YaHei UI",
-    "PingFang SC",
-    "Hiragino Sans GB",
-    "Heiti SC",
-    "STHeiti",
-    "DengXian",
-    "SimHei",
-    "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "Sarasa Gothic SC",
-    "Noto Sans CJK TC",
-    "Noto Sans CJK JP",
-    "Source Han Sans",
-    "Songti SC",
-    "SimSun",
-    "Noto Serif CJK SC",
-    "AR PL UMing CN",
-)
-
-#: Characters every chosen font must have (a probe for "really covers Chinese").
-_PROBE = "每万人口高价值发明专利拥有量"
-_MINUS = 0x2212
-
-FALLBACK_NOTICE = (
-    "No CJK font found (tried: {tried}); figures use English labels. "
-    "Install one, e.g. `apt install fonts-noto-cjk`, then delete matplotlib's font cache "
-    "({cachedir}) so it is rebuilt. / 未找到中文字体，图中使用英文标签。"
-)
+#: Family name of the bundled font (renamed from Noto Sans CJK SC, as the OFL asks of subsets).
+BUNDLED_FAMILY = "ipanalysis Sans SC"
+#: The bundled font file, inside the package (``ipanalysis/assets/fonts/``).
+BUNDLED_FILE = "ipanalysis-sans-sc.otf"
+#: matplotlib's own font, used for any glyph the bundled font lacks.
+FALLBACK_FAMILY = "DejaVu Sans"
+#: How to rebuild the subset when the data needs characters it lacks.
+REGENERATE_HINT = "python scripts/subset_font.py"
 
 
 @dataclass(frozen=True)
@@ -72,46 +49,36 @@ class FontChoice:
 
     Attributes
     ----------
-    family : str or None
-        The CJK family put first in ``font.sans-serif``; None when none was found.
-    path : str or None
-        The font file matplotlib resolved the family to.
+    family : str
+        The family put first in ``font.sans-serif`` (:data:`BUNDLED_FAMILY`).
+    path : str
+        The bundled font file registered with matplotlib.
     unicode_minus : bool
-        The value given to ``axes.unicode_minus`` (False when the font lacks U+2212).
+        The value given to ``axes.unicode_minus`` (True: the font has U+2212).
     """
 
-    family: str | None
-    path: str | None
+    family: str
+    path: str
     unicode_minus: bool
 
     @property
     def chinese(self) -> bool:
-        """Whether figures can carry Chinese labels."""
-        return self.family is not None
+        """Whether figures carry Chinese labels (always, with the bundled font)."""
+        return True
 
 
-def available_font_names() -> set[str]:
-    """Return the family names matplotlib's font manager knows about.
+def bundled_font_path() -> Path:
+    """Return the path of the font file that ships with the package.
 
     Returns
     -------
-    set of str
-        Family names of every font in ``matplotlib.font_manager.fontManager``.
+    pathlib.Path
+        ``ipanalysis/assets/fonts/ipanalysis-sans-sc.otf`` in the installed package.
     """
-    return {entry.name for entry in font_manager.fontManager.ttflist}
+    return Path(str(resources.files("ipanalysis").joinpath("assets", "fonts", BUNDLED_FILE)))
 
 
-def _font_path(family: str) -> str | None:
-    """Return the file matplotlib uses for ``family``, or None if it would fall back."""
-    try:
-        return font_manager.findfont(
-            font_manager.FontProperties(family=family), fallback_to_default=False
-        )
-    except ValueError:
-        return None
-
-
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def _charmap(path: str) -> frozenset[int]:
     """Return the code points the font file at ``path`` maps to glyphs."""
     from matplotlib.ft2font import FT2Font
@@ -119,104 +86,82 @@ def _charmap(path: str) -> frozenset[int]:
     return frozenset(FT2Font(path).get_charmap())
 
 
-def _has_glyph(path: str, codepoint: int) -> bool:
-    """Return whether the font file at ``path`` has a glyph for ``codepoint``."""
-    try:
-        return codepoint in _charmap(path)
-    except (OSError, RuntimeError):
-        return False
-
-
-def find_cjk_font(preferences: tuple[str, ...] = CJK_FONT_PREFERENCES) -> str | None:
-    """Return the first installed family of ``preferences`` that has Chinese glyphs.
-
-    Parameters
-    ----------
-    preferences : tuple of str
-        Family names in order of preference.
-
-    Returns
-    -------
-    str or None
-        The family name, or None when none of them is installed.
-    """
-    installed = available_font_names()
-    for family in preferences:
-        if family not in installed:
-            continue
-        path = _font_path(family)
-        if path is None:
-            continue
-        try:
-            charmap = _charmap(path)
-        except (OSError, RuntimeError):  # unreadable font file: try the next family
-            continue
-        if all(ord(ch) in charmap for ch in _PROBE):
-            return family
-    return None
+def _checked_font_path() -> Path:
+    """Return the bundled font's path, or raise a clear error when the file is missing."""
+    path = bundled_font_path()
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"The bundled CJK font {path} is missing: reinstall the package "
+            f"(pip install -e .) or rebuild it with `{REGENERATE_HINT}`."
+        )
+    return path
 
 
 _choice: FontChoice | None = None
-_notified = False
 
 
-def configure_fonts(rebuild_cache: bool = False) -> FontChoice:
-    """Set matplotlib's rcParams so figures render Chinese, once per process.
+def configure_fonts() -> FontChoice:
+    """Register the bundled font with matplotlib and make it the figures' font.
 
-    Parameters
-    ----------
-    rebuild_cache : bool
-        Rebuild matplotlib's font list first (needed once after a font is installed while
-        matplotlib's cache predates it).
+    The file is added to ``matplotlib.font_manager.fontManager`` (once per font manager), put
+    first in ``font.sans-serif`` with matplotlib's DejaVu Sans behind it, and
+    ``font.family`` is set to sans-serif. Safe to call often: the work is done once per
+    process (again after :func:`reset` or when matplotlib's font manager was replaced).
 
     Returns
     -------
     FontChoice
-        The family chosen (None: figures use English labels; a notice has been logged).
+        The family, the file and the ``axes.unicode_minus`` setting.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the bundled font file is missing from the installed package.
     """
     global _choice
-    if _choice is not None and not rebuild_cache:
-        return _choice
-    if rebuild_cache:
-        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
-    family = find_cjk_font()
-    if family is None:
-        _notify_fallback()
-        mpl.rcParams["axes.unicode_minus"] = True
-        _choice = FontChoice(family=None, path=None, unicode_minus=True)
-        return _choice
-    path = _font_path(family)
-    has_minus = path is not None and _has_glyph(path, _MINUS)
-    sans = [family] + [name for name in mpl.rcParams["font.sans-serif"] if name != family]
-    mpl.rcParams["font.sans-serif"] = sans
+    path = _checked_font_path()
+    manager = font_manager.fontManager
+    if not any(Path(entry.fname) == path for entry in manager.ttflist):
+        manager.addfont(str(path))
+    unicode_minus = 0x2212 in _charmap(str(path))
+    mpl.rcParams["font.sans-serif"] = [BUNDLED_FAMILY, FALLBACK_FAMILY]
     mpl.rcParams["font.family"] = ["sans-serif"]
-    mpl.rcParams["axes.unicode_minus"] = has_minus
-    _choice = FontChoice(
-        family=family, path=None if path is None else str(path), unicode_minus=has_minus
-    )
+    mpl.rcParams["axes.unicode_minus"] = unicode_minus
+    if _choice is None:
+        _choice = FontChoice(family=BUNDLED_FAMILY, path=str(path), unicode_minus=unicode_minus)
     return _choice
 
 
-def _notify_fallback() -> None:
-    """Log the English-labels notice, once per process."""
-    global _notified
-    if _notified:
-        return
-    _notified = True
-    logger.warning(
-        FALLBACK_NOTICE.format(
-            tried=", ".join(CJK_FONT_PREFERENCES[:6]) + ", …", cachedir=mpl.get_cachedir()
-        )
+def missing_glyphs(texts: Iterable[str]) -> list[str]:
+    """Return the characters of ``texts`` that the bundled font has no glyph for.
+
+    Whitespace and control characters are ignored (they draw nothing).
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Texts that may appear in figures (names, units, labels); non-strings are skipped.
+
+    Returns
+    -------
+    list of str
+        The missing characters, each once, sorted by code point; empty when all are covered.
+    """
+    covered = _charmap(str(_checked_font_path()))
+    found = {ch for text in texts if isinstance(text, str) for ch in text}
+    return sorted(
+        ch for ch in found if ch.isprintable() and not ch.isspace() and ord(ch) not in covered
     )
 
 
 def use_chinese() -> bool:
-    """Return whether figure labels should be Chinese (a CJK font is available).
+    """Return whether figure labels should be Chinese.
 
     Returns
     -------
     bool
-        True when :func:`configure_fonts` found a CJK font.
+        True: the bundled font covers Chinese (kept for callers written when a machine might
+        have had no CJK font).
     """
     return configure_fonts().chinese
 
@@ -229,22 +174,19 @@ def label(zh: str, en: str, *, both: bool = False) -> str:
     zh, en : str
         The Chinese and English texts.
     both : bool
-        With a CJK font, return Chinese, a newline, then English, instead of ``zh`` alone.
+        Return Chinese, a newline, then English, instead of ``zh`` alone.
 
     Returns
     -------
     str
-        Chinese (and English) when a CJK font is available, otherwise English.
+        The Chinese label (and the English one below it with ``both``).
     """
-    if not use_chinese():
-        return en
     if both and en and en != zh:
         return f"{zh}\n{en}"
     return zh
 
 
 def reset() -> None:
-    """Forget the choice and the notice, so :func:`configure_fonts` looks again (tests)."""
-    global _choice, _notified
+    """Forget the choice, so :func:`configure_fonts` sets rcParams afresh (tests)."""
+    global _choice
     _choice = None
-    _notified = False

@@ -49,6 +49,17 @@ def test_coverage_leaves_out_lower_bounds(mini_data):
     assert coverage.loc["binhai", "stated"] == 1  # still counted as a stated figure
 
 
+def test_validate_names_characters_the_bundled_font_lacks(mini_data, monkeypatch):
+    rows = read_rows(mini_data / "regions.csv")
+    rows[0]["name_zh"] += "\U0002a6a5"  # 𪚥, CJK extension B: not in the font subset
+    write_table(mini_data / "regions.csv", rows)
+    monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert "bundled font lacks \U0002a6a5" in result.output
+    assert "python scripts/subset_font.py" in result.output
+
+
 def test_validate_failure_names_the_cell_and_writes_nothing(mini_data, tmp_path, monkeypatch):
     rows = read_rows(mini_data / "observations.csv")
     rows[0]["value"] = "1.5万"

@@ -1,4 +1,4 @@
-"""Figures: what they draw, that they are deterministic, and the English fallback."""
+"""Figures: what they draw, and that they are deterministic."""
 
 import warnings
 
@@ -67,20 +67,6 @@ def test_png_is_deterministic_without_software_metadata(mini):
     assert first == second
     assert first.startswith(b"\x89PNG")
     assert b"Software" not in first and b"matplotlib" not in first.lower()
-
-
-def test_english_labels_when_no_cjk_font(mini, monkeypatch, caplog):
-    monkeypatch.setattr(fonts, "available_font_names", lambda: {"DejaVu Sans"})
-    fonts.reset()
-    fig = plots.plot_series(mini, "tianjin")
-    text = _texts(fig)
-    assert "high-value invention patents per 10k" in text
-    assert "Tianjin: figures by indicator" in text
-    assert not any("\u4e00" <= ch <= "\u9fff" for ch in text)  # no hanzi left
-    assessment = report.assessment_table(mini, regions=["tianjin"])
-    text = _texts(plots.plot_forecasts(mini, assessment))
-    assert "target" in text and not any("\u4e00" <= ch <= "\u9fff" for ch in text)
-    plots.figure_png(fig)  # renders without "Glyph missing" warnings
 
 
 def test_status_counts_figure(mini):
