@@ -46,6 +46,7 @@ FORECAST_COLUMNS = [
     "as_of",
     "region",
     "indicator",
+    "pool",
     "method",
     "n_train",
     "last_year",
@@ -176,6 +177,7 @@ def backtest_forecasts(dataset, *, min_reliability: str = "C", level: float = DE
                             "as_of": as_of,
                             "region": region,
                             "indicator": indicator,
+                            "pool": pool_group(kind),
                             "method": method,
                             "n_train": len(grp),
                             "last_year": int(x[-1]),
@@ -207,14 +209,19 @@ def summarise_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``MODEL_COLUMNS``: ``n`` forecasts, ``mase``, and over those with an interval
-        (``n_intervals``) the share covered and the shares below and above it.
+        (``n_intervals``) the share covered and the shares below and above it. Rows
+        ``deployed:stock_like`` and ``deployed:flow_like`` split the deployed method's
+        forecasts by pool (calibration can differ between them).
     """
     usable = forecasts[np.isfinite(forecasts["scaled_error"])]
     key = ["as_of", "region", "indicator", "year"]
     n_methods = usable.groupby(key)["method"].transform("nunique")
     common = usable[n_methods == usable["method"].nunique()]
+    deployed = common[common["method"] == "deployed"]
+    by_pool = deployed.assign(method="deployed:" + deployed["pool"])
     rows = []
-    for (method, horizon), grp in common.groupby(["method", "horizon_years"], sort=True):
+    parts = pd.concat([common, by_pool])
+    for (method, horizon), grp in parts.groupby(["method", "horizon_years"], sort=True):
         with_interval = grp[np.isfinite(grp["lower"]) & np.isfinite(grp["upper"])]
         k = len(with_interval)
         below = with_interval["actual"] < with_interval["lower"]
@@ -234,7 +241,8 @@ def summarise_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=MODEL_COLUMNS)
     order = {m: i for i, m in enumerate(METHOD_ORDER)}
     out = out.sort_values(
-        ["method", "horizon_years"], key=lambda s: s.map(order) if s.name == "method" else s
+        ["method", "horizon_years"],
+        key=lambda s: s.map(lambda m: (order.get(m, len(order)), m)) if s.name == "method" else s,
     )
     return out.reset_index(drop=True)
 

@@ -282,7 +282,20 @@ def _prepare(years, values) -> tuple[np.ndarray, np.ndarray]:
     return x[order], y[order]
 
 
-def _nonpositive_reason(years: np.ndarray, values: np.ndarray) -> str | None:
+def nonpositive_reason(years: np.ndarray, values: np.ndarray) -> str | None:
+    """Return why a log model is impossible on a series (None when every figure is positive).
+
+    Parameters
+    ----------
+    years, values : numpy.ndarray
+        The series.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"zero or negative figure (2020: 0): a log model is impossible, linear trend
+        used"``.
+    """
     bad = values <= 0
     if not bad.any():
         return None
@@ -351,7 +364,7 @@ def choose_method(years, values, indicator_kind: str | None = None) -> tuple[str
         ``(method, reason)``.
     """
     x, y = _prepare(years, values)
-    bad = _nonpositive_reason(x, y)
+    bad = nonpositive_reason(x, y)
     if bad:
         return "linear", bad
     if indicator_kind == "percent":
@@ -406,7 +419,7 @@ def fit_trend(
         method, reason = choose_method(x, y, indicator_kind)
     elif method in METHODS:
         reason = f"{method} requested"
-        bad = _nonpositive_reason(x, y)
+        bad = nonpositive_reason(x, y)
         if method in LOG_METHODS and bad:
             method, reason = "linear", f"{method} requested; {bad}"
     else:

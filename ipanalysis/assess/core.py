@@ -87,6 +87,7 @@ The latest year is the data's, never the calendar's; ``as_of`` keeps figures wit
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -100,6 +101,7 @@ from ipanalysis.forecast import (
     estimate_pools,
     fit_damped_drift,
     fit_trend,
+    nonpositive_reason,
     pool_group,
 )
 from ipanalysis.trends import endpoint_cagr, recent_cagr, required_growth
@@ -436,7 +438,9 @@ def fit_assessment_trend(
     if len(values) and np.all(values > 0):
         return fit_damped_drift(years, values, pools[pool_group(indicator_kind)])
     window = select_fit_window(obs)
-    return fit_trend(window["year"], window["value"], "linear")
+    fit = fit_trend(window["year"], window["value"], "linear")
+    why = nonpositive_reason(window["year"].to_numpy(float), window["value"].to_numpy(float))
+    return dataclasses.replace(fit, reason=why or fit.reason)
 
 
 def _fit_recent(obs: pd.DataFrame, ind: _Indicator, notes: list[str], pools=None):
@@ -572,19 +576,16 @@ def _compare_growth(
     ratio, base_obs, base_req = latest_ratio, obs_g, req
     by, bv = _base_point(obs, base_year) if base_year is not None else (NAN, NAN)
     if np.isfinite(by) and by < ly and by < target_year:
-        base_obs = endpoint_cagr(bv, lv, ly - by)
-        base_req = endpoint_cagr(bv, band.aim, target_year - by)
-        ratio = base_obs / base_req if np.isfinite(base_obs) and base_req else NAN
-        if not np.isfinite(base_req) or base_req == 0:
-            ratio = NAN
-        where = "" if by == base_year else f" (no {base_year} figure: from {int(by)})"
-        notes.append(
-            f"since {int(by)}{where}: observed {_pct(base_obs)}/yr vs required "
-            f"{_pct(base_req)}/yr from {_fmt(bv)} to {_fmt(band.aim)} by {target_year}"
-            + (f": growth ratio {ratio:.2f}" if np.isfinite(ratio) else "")
-        )
-    else:
-        base_obs, base_req = obs_g, req
+        from_base = endpoint_cagr(bv, lv, ly - by), endpoint_cagr(bv, band.aim, target_year - by)
+        if np.isfinite(from_base[0]) and np.isfinite(from_base[1]) and from_base[1] != 0:
+            base_obs, base_req = from_base
+            ratio = base_obs / base_req
+            where = "" if by == base_year else f" (no {base_year} figure: from {int(by)})"
+            notes.append(
+                f"since {int(by)}{where}: observed {_pct(base_obs)}/yr vs required "
+                f"{_pct(base_req)}/yr from {_fmt(bv)} to {_fmt(band.aim)} by {target_year}: "
+                f"growth ratio {ratio:.2f}"
+            )
     category = progress_category(ratio, achieved=met_now)
     row.update(
         observed_growth=base_obs,
