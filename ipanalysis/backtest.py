@@ -192,6 +192,8 @@ def backtest_forecasts(dataset, *, min_reliability: str = "C", level: float = DE
                         }
                     )
     frame = pd.DataFrame(rows, columns=FORECAST_COLUMNS)
+    floats = ["actual", "forecast", "lower", "upper", "naive_scale", "scaled_error"]
+    frame[floats] = frame[floats].astype(float)
     return frame.sort_values(
         ["as_of", "region", "indicator", "method", "year"], kind="stable"
     ).reset_index(drop=True)
