@@ -13,7 +13,8 @@ series whose latest figure is old is forecast further ahead, as the deployed ass
     (the last figure, pooled variance), ``drift`` (the random walk with drift, own variance),
     ``log_linear`` (constant growth, own variance), ``previous`` (the procedure shipped before:
     a 10-year window and automatic choice between linear, log-linear and drift) and
-    ``undamped_drift`` (the deployed model without damping).
+    ``undamped_drift`` (the deployed model without damping), ``unshrunk_drift`` (the deployed
+    model with each series' own growth, not pulled toward its pool's mean).
 :func:`summarise_forecasts`
     By method and horizon: ``n``, ``mase`` (absolute error over the training figures' mean
     absolute change per year, Hyndman's MASE, over the forecasts every method made),
@@ -31,6 +32,7 @@ import pandas as pd
 from ipanalysis import paths
 from ipanalysis.assess import assess, fit_assessment_trend, select_fit_window
 from ipanalysis.forecast import (
+    DAMPING,
     DEFAULT_LEVEL,
     estimate_pools,
     fit_damped_drift,
@@ -40,7 +42,7 @@ from ipanalysis.forecast import (
 from ipanalysis.vintage import vintage_dataset
 
 HORIZONS = (1, 2, 3)
-COMPETITORS = ("no_change", "drift", "log_linear", "previous", "undamped_drift")
+COMPETITORS = ("no_change", "drift", "log_linear", "previous", "undamped_drift", "unshrunk_drift")
 METHOD_ORDER = ("deployed", *COMPETITORS)
 FORECAST_COLUMNS = [
     "as_of",
@@ -114,10 +116,13 @@ def _competitor_fit(method: str, years, values, kind, pools):
     """Fit one competitor, or None where it cannot forecast this series."""
     positive = bool(np.all(np.asarray(values) > 0))
     pool = pools[pool_group(kind)]
-    if method in ("no_change", "undamped_drift"):
+    if method in ("no_change", "undamped_drift", "unshrunk_drift"):
         if not positive:
             return None
-        return fit_damped_drift(years, values, pool, damping=0.0 if method == "no_change" else 1.0)
+        damping = {"no_change": 0.0, "undamped_drift": 1.0}.get(method, DAMPING)
+        return fit_damped_drift(
+            years, values, pool, damping=damping, shrink=method != "unshrunk_drift"
+        )
     if method == "previous":
         frame = pd.DataFrame({"year": years, "value": values})
         window = select_fit_window(frame)

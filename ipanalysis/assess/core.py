@@ -1,8 +1,11 @@
-"""Assess plan targets against the figures: on track or not, and how sure we are.
+"""The shared verdict core: target bands, status from p on the IPCC scale, confidence.
 
-The method follows the anchors in the design guide: the Eurostat / UNSD growth ratio (observed
-CAGR / required CAGR) from two figures on, and a regression forecast with a prediction interval
-and a probability of meeting the target (UN ESCAP, OECD style) from three figures on.
+The method follows the anchors in the design guide: a forecast with a prediction interval and
+a probability of meeting the target (UN ESCAP, OECD style; the model is the pooled damped drift
+of :mod:`ipanalysis.forecast`), and beside it the Eurostat / UNSD / Open SDG growth ratio.
+One module per target kind: :mod:`.level` (level, avg_growth, range), :mod:`.period`
+(every_year, annual_average, cumulative), :mod:`.improving` (keep_improving);
+:mod:`.required` draws the path a target requires.
 
 Reading of the targets
 ----------------------
@@ -18,12 +21,13 @@ Every target becomes an *acceptable range* for a figure (or for a period total):
 
 Per target kind:
 
-- ``level``: the target-year figure. **Stock-like indicators** (``stock``, ``ratio``,
-  ``count``: levels that accumulate) count as *achieved* as soon as a figure before the target
-  year meets a target in the better direction (the UNSD rule; the note says it could still
-  fall). **Flows and percents** are about the target year's own figure: meeting the level
-  earlier is reported (progress category "target achieved") but the status comes from the
-  forecast for the target year.
+- ``level``: the target-year figure. **Stock-like indicators that should rise** (``stock``,
+  ``ratio``, ``count`` with ``better = higher``, against an at-least target) count as
+  *achieved* as soon as a figure before the target year meets it (the UNSD rule; the note says
+  it could still fall). **Flows, percents and every lower-is-better indicator** (days, cycle
+  times) are judged on the target year's own figure: meeting the level earlier is reported
+  (progress category "target achieved") but the status comes from the forecast for the target
+  year, and the target-year figure decides once it exists.
 - ``avg_growth`` (年均增长 g% from ``base_year``): with a base-year figure ``b`` it becomes the
   level ``b*(1+g)**(T-base)`` on the path ``b*(1+g)**(t-base)`` and is assessed as a level;
   observed growth is then the CAGR since the base year. Without a base-year figure, only
@@ -39,50 +43,62 @@ Per target kind:
   years reach it.
 - ``range`` with ``value_basis = increase``: the increments are added to the base-year figure;
   without one the target is *insufficient_data*.
-- ``keep_improving``: every consecutive pair of figures ending in ``[start, target_year]``
-  (start = ``start_year``, else the year after ``base_year``, else the five years ending in the
-  target year; the first pair compares the start year with the year before) must
-  move in the better direction (no change is not an improvement) → else *missed*. Still open:
-  on_track if both the last change and the fitted trend improve, at_risk if one does,
-  off_track if neither. ``p_meet`` is NaN (there is no single level).
+- ``keep_improving``: better at the end of the period than at its start. The start figure is
+  the one of :func:`plan_base_year` (``base_year``, else the year before ``start_year``, else
+  five years before the target year), or the latest before it; the target-year figure
+  decides (achieved / missed); before that ``p_meet`` = P(target-year figure better than the
+  start figure). The required path is flat at the start figure. A dip in between is shown,
+  not a failure.
 
 Status (exactly one of ``STATUSES``)
 ------------------------------------
 - A target year with a figure is *achieved* or *missed* (and so is a target settled earlier,
   as above). The figures decide: ``confidence`` is then about the figures, not a model.
-- 0 figures → *insufficient_data*; 1 figure → *insufficient_data* unless it settles the target.
-- With a prediction interval (≥ 3 figures, df ≥ 1): ``p_meet >= 0.5`` (the median forecast
-  meets the target) → on_track; ``0.1 <= p_meet < 0.5`` → at_risk; ``p_meet < 0.1`` (the target
-  lies beyond the 80% interval) → off_track. Thresholds are fixed, whatever ``level`` is shown.
-- Without an interval (2 figures, or growth only): growth ratio ``>= 0.95`` → on_track,
-  ``0.5–0.95`` → at_risk, ``< 0.5`` → off_track. Where no ratio exists (the latest figure
-  already meets a flow target, or no time is left), the point forecast decides.
+- 0 figures → *insufficient_data*.
+- Otherwise the forecast's ``p_meet`` decides, on the IPCC likelihood scale (Mastrandrea et
+  al. 2010; ``likelihood`` / ``likelihood_zh`` print the phrase beside p):
+  ``p >= 2/3`` (likely or better, 可能) → on_track; ``1/3 < p < 2/3`` (about as likely as not,
+  或许可能) → at_risk; ``p <= 1/3`` (unlikely or worse, 不大可能) → off_track
+  (:func:`status_from_p`). The bands are fixed, whatever interval ``level`` is shown.
+- *Provisional* (``provisional`` True, confidence at most low, "暂定 provisional" in the note):
+  the forecast rests on one figure (growth and volatility then come from the indicators of
+  the same kind, e.g. Tianjin 涉及专利的技术合同成交额 384亿 in 2024 against 300亿左右 for
+  2025), or no figure lies inside the plan period (latest 2020 for a 2021–2025 plan: the
+  interval, widened over the years since the latest figure, decides).
+- Without any interval (a series with a zero or negative figure and two points, or a growth
+  target without a base figure): growth ratio ``>= 0.95`` → on_track, ``0.5–0.95`` → at_risk,
+  ``< 0.5`` → off_track; where no ratio exists the point forecast decides.
 
-``p_meet`` covers parameter and noise uncertainty under the chosen trend model, **not** model
-error (a break in the trend, a changed statistical definition).
+``p_meet`` is the probability that the figure (or the period's total) meets the target if
+indicators keep behaving as those of the same kind did in the past: growth, damping and
+volatility as measured. It does **not** cover a break (a policy change, a changed statistical
+definition, a revised figure).
 
 Confidence (``high``, ``medium``, ``low``, ``none``)
 ----------------------------------------------------
 - ``none`` for insufficient_data.
-- Settled by figures: ``high``. Forecast with an interval: ``high`` from 5 figures fitted,
-  ``medium`` from 3–4. No interval (2 figures, growth only): ``low``.
+- Settled by figures: ``high``. A forecast from 5 figures or more: ``high``; 3–4: ``medium``;
+  1–2 figures, provisional, or no interval: ``low``.
 - Then one step lower (never below ``low``) for each of: the interval is wider than the
   forecast itself (``(upper - lower) / forecast > 1``); every input figure is derived; every
   input figure comes from a grade-C source.
 
-Growth (fractions per year): ``observed_growth`` is the endpoint CAGR over the last five years
-of figures (:func:`ipanalysis.trends.recent_cagr`; since the base year for ``avg_growth``);
-``required_growth`` the CAGR from the latest figure to the target level by the target year;
-``growth_ratio = observed / required`` (both negative for a falling target, so the ratio is
-still positive when moving the right way), with the UNSD ``progress_category``. A zero or
-negative figure has no growth rate: the ratio then compares absolute changes per year.
+Growth (fractions per year), as in the UNSD Progress Chart and Open SDG: ``observed_growth``
+is the CAGR from the base figure (:func:`plan_base_year`, else the latest figure before it,
+else the first figure) to the latest figure, ``required_growth`` the CAGR from the same base
+figure to the target level by the target year, ``growth_ratio = observed / required`` with
+the UNSD ``progress_category``. ``growth_ratio_latest`` is the second view: the recent CAGR
+(last five years, :func:`ipanalysis.trends.recent_cagr`) over the CAGR still required from
+the latest figure. A zero or negative figure has no growth rate: the ratio then compares
+absolute changes per year.
 
-Trend and forecast: :func:`ipanalysis.forecast.fit_trend` with its documented model choice, on
-the figures of the last ``FIT_WINDOW_YEARS`` (10) years, at least three
-(:func:`select_fit_window`; the note says when older figures were left out).
+One target, one row: the same region, indicator, target year, kind and value stated in
+several sources is one target with all of them in ``citations``; a target a later document
+restates with another value (``supersedes``) replaces the earlier one, named in
+``revised_from``.
 
-The latest year is the data's, never the calendar's; ``as_of`` keeps figures with
-``year <= as_of`` so any past assessment can be reproduced.
+The latest year is the data's, never the calendar's. ``as_of`` reproduces a past assessment
+with the data vintage of that time (:mod:`ipanalysis.vintage`).
 """
 
 from __future__ import annotations
@@ -156,6 +172,7 @@ RATIO_AT_RISK = 0.5
 WIDE_INTERVAL = 1.0
 FIT_WINDOW_YEARS = 10
 HIGH_CONFIDENCE_POINTS = 5
+MEDIUM_CONFIDENCE_POINTS = 3
 STOCK_LIKE_KINDS = frozenset({"stock", "ratio", "count"})
 NAN = float("nan")
 
@@ -663,7 +680,8 @@ def _confidence(verdict: _Verdict) -> tuple[str, list[str]]:
     if verdict.basis == "observed":
         start = 0
     elif verdict.basis == "forecast" and verdict.fit is not None and verdict.fit.has_interval:
-        start = 0 if verdict.fit.n >= HIGH_CONFIDENCE_POINTS else 1
+        n = verdict.fit.n
+        start = 0 if n >= HIGH_CONFIDENCE_POINTS else 1 if n >= MEDIUM_CONFIDENCE_POINTS else 2
     else:
         start = 2
     reasons = []
