@@ -612,8 +612,9 @@ def test_a_revised_target_replaces_the_earlier_one():
     sources = pd.DataFrame(
         {"source_id": ["plan-2021", "update-2024"], "date": ["2021", "2024-05"]}
     )
-    out = apply_revisions(pd.DataFrame([old, new]), sources)
-    assert list(out["target_id"]) == ["new"]
+    restated = make_target("old-sci", "stock_i", 2025, "level", 24, source="sci", supersedes="")
+    out = apply_revisions(pd.DataFrame([old, restated, new]), sources)
+    assert list(out["target_id"]) == ["new"]  # the restatement of 24 gives way too
     assert list(out["revised_from"]) == ["24 (plan-2021, 2021)"]
     # before the revision was published only the earlier target exists: it is current
     alone = apply_revisions(pd.DataFrame([old]), sources)

@@ -32,7 +32,7 @@ from ipanalysis.assess.level import _assess_avg_growth, _assess_level, _assess_r
 from ipanalysis.assess.period import _assess_every_year, _assess_period_total
 from ipanalysis.assess.required import required_path
 from ipanalysis.forecast import DEFAULT_LEVEL, estimate_pools
-from ipanalysis.vintage import vintage_dataset
+from ipanalysis.vintage import publication_dates, vintage_dataset
 
 __all__ = [
     "CONFIDENCE_LEVELS",
@@ -216,10 +216,7 @@ def merge_restatements(targets: pd.DataFrame) -> pd.DataFrame:
     """
     order = [c for c in ("reliability", "target_id") if c in targets]
     ranked = targets.sort_values(order, kind="stable") if order else targets
-    key = pd.Series(
-        ["|".join(map(str, rec)) for rec in ranked[TARGET_KEY].itertuples(index=False)],
-        index=ranked.index,
-    )
+    key = _target_keys(ranked)
     citations = ranked.groupby(key, sort=False)["source"].agg(lambda s: ";".join(dict.fromkeys(s)))
     kept = ranked[~key.duplicated()].copy()
     kept["citations"] = key[kept.index].map(citations).to_numpy()
@@ -234,12 +231,14 @@ def apply_revisions(targets: pd.DataFrame, sources: pd.DataFrame | None = None) 
     targets : pandas.DataFrame
         Targets with ``supersedes`` (the ``target_id`` a row revises, or empty).
     sources : pandas.DataFrame, optional
-        ``source_id, date``: the year shown in ``revised_from``.
+        ``source_id, date``: the year shown in ``revised_from`` (:func:`assess` passes the
+        effective publication year, :func:`ipanalysis.vintage.publication_dates`).
 
     Returns
     -------
     pandas.DataFrame
-        The targets no row present supersedes, with ``revised_from``: e.g.
+        The targets no row present supersedes (nor restates a superseded one: the same
+        region, indicator, year, kind and value), with ``revised_from``: e.g.
         ``"24 (binhai-ip-14fyp, 2021)"`` for a revision, else ``""``. A revision whose
         earlier target is absent (not yet published, say) is an ordinary target.
     """
@@ -258,7 +257,18 @@ def apply_revisions(targets: pd.DataFrame, sources: pd.DataFrame | None = None) 
         when = years.get(old["source"], "") or "date unknown"
         value = old["value"] if old["kind"] == "avg_growth" else old["value"]
         out.at[i, "revised_from"] = f"{_fmt_plain(value)} ({old['source']}, {when})"
-    return out[~out["target_id"].isin(set(supersedes[present]))]
+    # the superseded target and every restatement of it (same TARGET_KEY) give way
+    keys = _target_keys(out)
+    old_keys = set(keys[out["target_id"].isin(set(supersedes[present]))])
+    return out[~keys.isin(old_keys) | present]
+
+
+def _target_keys(targets: pd.DataFrame) -> pd.Series:
+    """Return one hashable key per target row: :data:`TARGET_KEY` as text."""
+    return pd.Series(
+        ["|".join(map(str, rec)) for rec in targets[TARGET_KEY].itertuples(index=False)],
+        index=targets.index,
+    )
 
 
 def _fmt_plain(value: float) -> str:
@@ -364,7 +374,9 @@ def assess(
     series = dataset.series(min_reliability=min_reliability)
     pools = estimate_pools(series, dataset.indicators)
     grades = dict(zip(dataset.sources["source_id"], dataset.sources["reliability"], strict=True))
-    targets = apply_revisions(dataset.targets, dataset.sources)
+    dates = publication_dates(dataset)
+    years = dates.assign(date=dates["published"].dt.year.astype("Int64").astype(str))
+    targets = apply_revisions(dataset.targets, years.replace({"date": {"<NA>": ""}}))
     targets = targets.assign(reliability=targets["source"].map(grades))
     if regions is not None:
         wanted = [regions] if isinstance(regions, str) else list(regions)
