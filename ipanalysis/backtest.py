@@ -1,21 +1,27 @@
-"""Check how well the models and the assessments would have done in the past.
+"""The honest backtest: forecasts and verdicts made from past data vintages, scored.
 
-Two checks, both deterministic and fast on the shipped data (about 150 figures):
+For every year Y with figures, the dataset is rebuilt as it stood on 30 June of Y+1
+(:func:`ipanalysis.vintage.vintage_dataset`: only sources published by then, conflicts and
+derived figures resolved from those sources alone, figures up to Y). Each method forecasts
+every series of that vintage with at least two figures for the calendar years Y+1, Y+2, Y+3,
+and the forecasts are compared with the figures known today (horizon = years after Y, so a
+series whose latest figure is old is forecast further ahead, as the deployed assessment does).
 
-:func:`backtest_models`
-    Rolling-origin evaluation (Hyndman, *FPP* 5.10) over every series with at least
-    ``min_points`` figures: each origin trains ``linear``, ``log_linear`` and ``drift`` on the
-    first ``n_train`` figures (``n_train >= min_train``) and forecasts the next ``max_step``
-    figures (step 1 = the next figure, whatever the gap in years). Errors are scaled by the
-    in-sample naive error of the training figures, the mean absolute change per year (MASE;
-    per year, because the figures are not always in consecutive years), and pooled across
-    series. Intervals are checked too: ``covered`` says whether the figure fell in the
-    prediction interval at ``level``. A model that is impossible on a series (a log model with
-    a zero figure) gives no rows for that series.
+:func:`backtest_forecasts`
+    One row per vintage, series, method and forecast year. Methods: ``deployed`` (exactly
+    :func:`ipanalysis.assess.fit_assessment_trend` with the vintage's pools), ``no_change``
+    (the last figure, pooled variance), ``drift`` (the random walk with drift, own variance),
+    ``log_linear`` (constant growth, own variance), ``previous`` (the procedure shipped before:
+    a 10-year window and automatic choice between linear, log-linear and drift) and
+    ``undamped_drift`` (the deployed model without damping), ``unshrunk_drift`` (the deployed
+    model with each series' own growth, not pulled toward its pool's mean).
+:func:`summarise_forecasts`
+    By method and horizon: ``n``, ``mase`` (absolute error over the training figures' mean
+    absolute change per year, Hyndman's MASE, over the forecasts every method made),
+    ``coverage_80`` (share inside the 80% interval), ``below_lower``, ``above_upper``.
 :func:`backtest_targets`
-    Targets whose outcome is already known from the figures (status achieved or missed with
-    all data) are assessed again as of earlier years (``target_year - lead`` for each lead),
-    and the verdict then is compared with what happened.
+    Targets whose outcome is known today, assessed in the vintage one to three years before
+    their target year, with the verdict compared with the outcome.
 """
 
 from __future__ import annotations
@@ -23,38 +29,46 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ipanalysis.assess import assess
-from ipanalysis.forecast import DEFAULT_LEVEL, LOG_METHODS, METHODS, fit_trend
+from ipanalysis import paths
+from ipanalysis.assess import assess, fit_assessment_trend, select_fit_window
+from ipanalysis.forecast import (
+    DAMPING,
+    DEFAULT_LEVEL,
+    estimate_pools,
+    fit_damped_drift,
+    fit_trend,
+    pool_group,
+)
+from ipanalysis.vintage import vintage_dataset
 
-DETAIL_COLUMNS = [
+HORIZONS = (1, 2, 3)
+COMPETITORS = ("no_change", "drift", "log_linear", "previous", "undamped_drift", "unshrunk_drift")
+METHOD_ORDER = ("deployed", *COMPETITORS)
+FORECAST_COLUMNS = [
+    "as_of",
     "region",
     "indicator",
+    "pool",
     "method",
-    "origin_year",
     "n_train",
+    "last_year",
     "year",
-    "step",
     "horizon_years",
     "actual",
     "forecast",
     "lower",
     "upper",
-    "error",
-    "abs_error",
     "naive_scale",
     "scaled_error",
-    "covered",
 ]
-SUMMARY_COLUMNS = [
+MODEL_COLUMNS = [
     "method",
-    "step",
-    "n_series",
-    "n_forecasts",
+    "horizon_years",
+    "n",
     "mase",
-    "median_scaled_error",
-    "mase_common",
-    "n_common",
-    "interval_coverage",
+    "coverage_80",
+    "below_lower",
+    "above_upper",
     "n_intervals",
 ]
 TARGET_BACKTEST_COLUMNS = [
@@ -63,17 +77,14 @@ TARGET_BACKTEST_COLUMNS = [
     "indicator",
     "target_kind",
     "target_year",
-    "lead_years",
     "as_of",
+    "lead_years",
     "n_points",
     "predicted_status",
-    "decided_then",
     "p_meet",
-    "confidence",
+    "likelihood",
     "outcome",
-    "predicted_meet",
     "correct",
-    "brier",
 ]
 POSITIVE_STATUSES = frozenset({"achieved", "on_track"})
 NEGATIVE_STATUSES = frozenset({"missed", "off_track"})
@@ -101,196 +112,33 @@ def naive_scale(years, values) -> float:
     return scale if scale > 0 else float("nan")
 
 
-def backtest_series(
-    years,
-    values,
-    *,
-    methods=METHODS,
-    min_train: int = 3,
-    max_step: int = 3,
-    level: float = DEFAULT_LEVEL,
-) -> pd.DataFrame:
-    """Rolling-origin forecasts of one series by each model.
-
-    Parameters
-    ----------
-    years, values : array-like
-        One series.
-    methods : sequence of str, default all of ``METHODS``
-        Models to evaluate.
-    min_train : int, default 3
-        Smallest training set.
-    max_step : int, default 3
-        Forecast up to this many figures ahead of each origin.
-    level : float, default 0.8
-        Prediction-interval level for ``covered``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``DETAIL_COLUMNS`` without region and indicator.
-    """
-    order = np.argsort(np.asarray(years, dtype=float), kind="stable")
-    x = np.asarray(years, dtype=float)[order]
-    y = np.asarray(values, dtype=float)[order]
-    rows = []
-    for n_train in range(min_train, x.size):
-        xt, yt = x[:n_train], y[:n_train]
-        scale = naive_scale(xt, yt)
-        ahead = x[n_train : n_train + max_step]
-        for method in methods:
-            if method in LOG_METHODS and np.any(yt <= 0):
-                continue  # impossible on this training set: no rows, never a made-up error
-            fit = fit_trend(xt, yt, method)
-            pred = fit.predict(ahead, level)
-            for step, (year, actual) in enumerate(
-                zip(ahead, y[n_train : n_train + max_step], strict=True), start=1
-            ):
-                p = pred.iloc[step - 1]
-                error = float(p["forecast"]) - actual
-                covered = (
-                    bool(p["lower"] <= actual <= p["upper"]) if np.isfinite(p["lower"]) else pd.NA
-                )
-                rows.append(
-                    {
-                        "method": method,
-                        "origin_year": int(xt[-1]),
-                        "n_train": n_train,
-                        "year": int(year),
-                        "step": step,
-                        "horizon_years": int(year - xt[-1]),
-                        "actual": actual,
-                        "forecast": float(p["forecast"]),
-                        "lower": float(p["lower"]),
-                        "upper": float(p["upper"]),
-                        "error": error,
-                        "abs_error": abs(error),
-                        "naive_scale": scale,
-                        "scaled_error": abs(error) / scale,
-                        "covered": covered,
-                    }
-                )
-    return pd.DataFrame(rows, columns=DETAIL_COLUMNS[2:])
-
-
-def summarise_backtest(detail: pd.DataFrame) -> pd.DataFrame:
-    """Pool rolling-origin errors by model and step.
-
-    Parameters
-    ----------
-    detail : pandas.DataFrame
-        The detail frame of :func:`backtest_models`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``SUMMARY_COLUMNS``: ``mase`` (mean scaled error over every forecast the model made),
-        ``median_scaled_error``; ``mase_common`` over the forecasts that every model made (a
-        like-for-like comparison, ``n_common`` of them); ``interval_coverage``, the share of
-        figures inside the prediction interval (compare with the nominal level).
-    """
-    if detail.empty:
-        return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    # forecasts every model made (same series, origin and figure): a like-for-like comparison
-    keys = ["region", "indicator", "origin_year", "year"]
-    n_models = detail.groupby(keys)["method"].transform("nunique")
-    in_common = n_models == detail["method"].nunique()
-    rows = []
-    for (method, step), grp in detail.groupby(["method", "step"], sort=True):
-        scaled = grp["scaled_error"].dropna()
-        covered = grp["covered"].dropna().astype(bool)
-        common = grp.loc[in_common[grp.index], "scaled_error"].dropna()
-        rows.append(
-            {
-                "method": method,
-                "step": int(step),
-                "n_series": grp[["region", "indicator"]].drop_duplicates().shape[0],
-                "n_forecasts": len(grp),
-                "mase": float(scaled.mean()) if len(scaled) else np.nan,
-                "median_scaled_error": float(scaled.median()) if len(scaled) else np.nan,
-                "mase_common": float(common.mean()) if len(common) else np.nan,
-                "n_common": len(common),
-                "interval_coverage": float(covered.mean()) if len(covered) else np.nan,
-                "n_intervals": len(covered),
-            }
+def _competitor_fit(method: str, years, values, kind, pools):
+    """Fit one competitor, or None where it cannot forecast this series."""
+    positive = bool(np.all(np.asarray(values) > 0))
+    pool = pools[pool_group(kind)]
+    if method in ("no_change", "undamped_drift", "unshrunk_drift"):
+        if not positive:
+            return None
+        damping = {"no_change": 0.0, "undamped_drift": 1.0}.get(method, DAMPING)
+        return fit_damped_drift(
+            years, values, pool, damping=damping, shrink=method != "unshrunk_drift"
         )
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    if method == "previous":
+        frame = pd.DataFrame({"year": years, "value": values})
+        window = select_fit_window(frame)
+        return fit_trend(window["year"], window["value"], "auto", indicator_kind=kind)
+    if not positive:
+        return None
+    return fit_trend(years, values, method)
 
 
-def backtest_models(
-    series: pd.DataFrame,
-    *,
-    min_points: int = 4,
-    methods=METHODS,
-    min_train: int = 3,
-    max_step: int = 3,
-    level: float = DEFAULT_LEVEL,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rolling-origin evaluation of the trend models over every long-enough series.
-
-    Parameters
-    ----------
-    series : pandas.DataFrame
-        Tidy figures (``region, indicator, year, value``).
-    min_points : int, default 4
-        Series with fewer figures are skipped.
-    methods : sequence of str, default all of ``METHODS``
-        Models to evaluate.
-    min_train : int, default 3
-        Smallest training set.
-    max_step : int, default 3
-        Forecast up to this many figures ahead.
-    level : float, default 0.8
-        Prediction-interval level.
-
-    Returns
-    -------
-    detail : pandas.DataFrame
-        One row per series, model, origin and forecast figure (``DETAIL_COLUMNS``); the
-        per-series-per-model MASE is ``detail.groupby([...])["scaled_error"].mean()``.
-    summary : pandas.DataFrame
-        Pooled by model and step (:func:`summarise_backtest`).
-    """
-    parts = []
-    ordered = series.sort_values(["region", "indicator", "year"], kind="stable")
-    for (region, indicator), grp in ordered.groupby(["region", "indicator"], sort=True):
-        if len(grp) < max(min_points, min_train + 1):
-            continue
-        one = backtest_series(
-            grp["year"],
-            grp["value"],
-            methods=methods,
-            min_train=min_train,
-            max_step=max_step,
-            level=level,
-        )
-        one.insert(0, "indicator", indicator)
-        one.insert(0, "region", region)
-        parts.append(one)
-    parts = [p for p in parts if len(p)]
-    detail = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=DETAIL_COLUMNS)
-    detail = detail[DETAIL_COLUMNS]
-    return detail, summarise_backtest(detail)
-
-
-def backtest_targets(
-    dataset,
-    *,
-    leads=(1, 2, 3),
-    regions=None,
-    min_reliability: str = "C",
-    level: float = DEFAULT_LEVEL,
-) -> pd.DataFrame:
-    """Assess targets with a known outcome as of earlier years and compare with the outcome.
+def backtest_forecasts(dataset, *, min_reliability: str = "C", level: float = DEFAULT_LEVEL):
+    """Forecast every series of every past vintage by every method (see the module docstring).
 
     Parameters
     ----------
     dataset : ipanalysis.dataset.Dataset
-        Anything with ``.targets``, ``.indicators`` and ``.series(min_reliability=...)``.
-    leads : sequence of int, default (1, 2, 3)
-        Assess each target as of ``target_year - lead``.
-    regions : str or sequence of str, optional
-        Only these regions.
+        The full dataset; the figures known today are the outcomes.
     min_reliability : {"A", "B", "C"}, default "C"
         Lowest source grade used.
     level : float, default 0.8
@@ -299,19 +147,153 @@ def backtest_targets(
     Returns
     -------
     pandas.DataFrame
-        ``TARGET_BACKTEST_COLUMNS``, one row per target and lead: the status predicted then
-        (``decided_then`` when the figures had already settled it, e.g. a stock met early:
-        filter these out to judge the forecasts alone), ``outcome`` (achieved or missed, from
-        all figures), ``predicted_meet`` (True for achieved/on_track, False for
-        missed/off_track, NA for at_risk and insufficient_data), ``correct`` (NA where nothing
-        was predicted) and ``brier = (p_meet - met)**2`` where a probability was given.
+        ``FORECAST_COLUMNS``, sorted.
     """
-    kwargs = {"regions": regions, "min_reliability": min_reliability, "level": level}
+    truth = dataset.series(min_reliability=min_reliability)
+    known = {
+        (r, i, int(y)): float(v)
+        for r, i, y, v in truth[["region", "indicator", "year", "value"]].itertuples(index=False)
+    }
+    kinds = dict(zip(dataset.indicators["indicator_id"], dataset.indicators["kind"], strict=True))
+    rows = []
+    for as_of in range(int(truth["year"].min()) + 1, int(truth["year"].max())):
+        vintage = vintage_dataset(dataset, as_of)
+        series = vintage.series(min_reliability=min_reliability)
+        pools = estimate_pools(series, vintage.indicators)
+        for (region, indicator), grp in series.groupby(["region", "indicator"], sort=True):
+            targets = [as_of + h for h in HORIZONS if (region, indicator, as_of + h) in known]
+            if len(grp) < 2 or not targets:
+                continue
+            kind = kinds.get(indicator)
+            kind = kind if isinstance(kind, str) else None
+            x = grp["year"].to_numpy(dtype=float)
+            y = grp["value"].to_numpy(dtype=float)
+            scale = naive_scale(x, y)
+            fits = {"deployed": fit_assessment_trend(grp, kind, pools=pools)}
+            fits.update({m: _competitor_fit(m, x, y, kind, pools) for m in COMPETITORS})
+            for method, fit in fits.items():
+                if fit is None:
+                    continue
+                pred = fit.predict(targets, level)
+                for p in pred.itertuples(index=False):
+                    actual = known[(region, indicator, int(p.year))]
+                    rows.append(
+                        {
+                            "as_of": as_of,
+                            "region": region,
+                            "indicator": indicator,
+                            "pool": pool_group(kind),
+                            "method": method,
+                            "n_train": len(grp),
+                            "last_year": int(x[-1]),
+                            "year": int(p.year),
+                            "horizon_years": int(p.year) - as_of,
+                            "actual": actual,
+                            "forecast": float(p.forecast),
+                            "lower": float(p.lower),
+                            "upper": float(p.upper),
+                            "naive_scale": scale,
+                            "scaled_error": abs(float(p.forecast) - actual) / scale,
+                        }
+                    )
+    frame = pd.DataFrame(rows, columns=FORECAST_COLUMNS)
+    floats = ["actual", "forecast", "lower", "upper", "naive_scale", "scaled_error"]
+    frame[floats] = frame[floats].astype(float)
+    return frame.sort_values(
+        ["as_of", "region", "indicator", "method", "year"], kind="stable"
+    ).reset_index(drop=True)
+
+
+def summarise_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """Score each method by horizon on the forecasts every method made.
+
+    Parameters
+    ----------
+    forecasts : pandas.DataFrame
+        From :func:`backtest_forecasts`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``MODEL_COLUMNS``: ``n`` forecasts, ``mase``, and over those with an interval
+        (``n_intervals``) the share covered and the shares below and above it. Rows
+        ``deployed:stock_like`` and ``deployed:flow_like`` split the deployed method's
+        forecasts by pool (calibration can differ between them).
+    """
+    usable = forecasts[np.isfinite(forecasts["scaled_error"])]
+    key = ["as_of", "region", "indicator", "year"]
+    n_methods = usable.groupby(key)["method"].transform("nunique")
+    common = usable[n_methods == usable["method"].nunique()]
+    deployed = common[common["method"] == "deployed"]
+    by_pool = deployed.assign(method="deployed:" + deployed["pool"])
+    rows = []
+    parts = pd.concat([common, by_pool])
+    for (method, horizon), grp in parts.groupby(["method", "horizon_years"], sort=True):
+        with_interval = grp[np.isfinite(grp["lower"]) & np.isfinite(grp["upper"])]
+        k = len(with_interval)
+        below = with_interval["actual"] < with_interval["lower"]
+        above = with_interval["actual"] > with_interval["upper"]
+        rows.append(
+            {
+                "method": method,
+                "horizon_years": int(horizon),
+                "n": len(grp),
+                "mase": float(grp["scaled_error"].mean()),
+                "coverage_80": float(1 - (below | above).mean()) if k else np.nan,
+                "below_lower": float(below.mean()) if k else np.nan,
+                "above_upper": float(above.mean()) if k else np.nan,
+                "n_intervals": k,
+            }
+        )
+    out = pd.DataFrame(rows, columns=MODEL_COLUMNS)
+    order = {m: i for i, m in enumerate(METHOD_ORDER)}
+    out = out.sort_values(
+        ["method", "horizon_years"],
+        key=lambda s: s.map(lambda m: (order.get(m, len(order)), m)) if s.name == "method" else s,
+    )
+    return out.reset_index(drop=True)
+
+
+def _call(status: str) -> bool | None:
+    if status in POSITIVE_STATUSES:
+        return True
+    if status in NEGATIVE_STATUSES:
+        return False
+    return None
+
+
+def backtest_targets(
+    dataset,
+    *,
+    leads=HORIZONS,
+    min_reliability: str = "C",
+    level: float = DEFAULT_LEVEL,
+) -> pd.DataFrame:
+    """Assess targets whose outcome is known today in the vintages before their target year.
+
+    Parameters
+    ----------
+    dataset : ipanalysis.dataset.Dataset
+        The full dataset.
+    leads : sequence of int, default (1, 2, 3)
+        Assess each target as of ``target_year - lead`` (that vintage, its targets).
+    min_reliability : {"A", "B", "C"}, default "C"
+        Lowest source grade used.
+    level : float, default 0.8
+        Prediction-interval level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``TARGET_BACKTEST_COLUMNS``, one row per target and lead where the target was already
+        published: ``outcome`` achieved or missed (today's figures), ``correct`` True when an
+        on_track/achieved verdict met or an off_track/missed one missed, False for the
+        opposite, NA for at_risk and insufficient_data (no call made).
+    """
+    kwargs = {"min_reliability": min_reliability, "level": level}
     final = assess(dataset, **kwargs)
     known = final[final["status"].isin(["achieved", "missed"])]
     outcome = dict(zip(known["target_id"], known["status"], strict=True))
-    if not outcome:
-        return pd.DataFrame(columns=TARGET_BACKTEST_COLUMNS)
     wanted = {
         (tid, int(ty) - lead): lead
         for tid, ty in zip(known["target_id"], known["target_year"], strict=True)
@@ -324,15 +306,8 @@ def backtest_targets(
             lead = wanted.get((rec["target_id"], as_of))
             if lead is None:
                 continue
+            call = _call(rec["status"])
             met = outcome[rec["target_id"]] == "achieved"
-            status = rec["status"]
-            if status in POSITIVE_STATUSES:
-                predicted = True
-            elif status in NEGATIVE_STATUSES:
-                predicted = False
-            else:
-                predicted = pd.NA
-            p = rec["p_meet"]
             rows.append(
                 {
                     "target_id": rec["target_id"],
@@ -340,22 +315,67 @@ def backtest_targets(
                     "indicator": rec["indicator"],
                     "target_kind": rec["target_kind"],
                     "target_year": rec["target_year"],
-                    "lead_years": lead,
                     "as_of": as_of,
+                    "lead_years": lead,
                     "n_points": rec["n_points"],
-                    "predicted_status": status,
-                    "decided_then": status in ("achieved", "missed"),
-                    "p_meet": p,
-                    "confidence": rec["confidence"],
+                    "predicted_status": rec["status"],
+                    "p_meet": rec["p_meet"],
+                    "likelihood": rec["likelihood"],
                     "outcome": outcome[rec["target_id"]],
-                    "predicted_meet": predicted,
-                    "correct": pd.NA if predicted is pd.NA else predicted == met,
-                    "brier": (p - float(met)) ** 2 if np.isfinite(p) else np.nan,
+                    "correct": pd.NA if call is None else call == met,
                 }
             )
     frame = pd.DataFrame(rows, columns=TARGET_BACKTEST_COLUMNS)
-    frame["predicted_meet"] = frame["predicted_meet"].astype("boolean")
     frame["correct"] = frame["correct"].astype("boolean")
     return frame.sort_values(
         ["region", "target_year", "indicator", "target_id", "lead_years"], kind="stable"
     ).reset_index(drop=True)
+
+
+def run_backtest(
+    dataset, *, min_reliability: str = "C", level: float = DEFAULT_LEVEL
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run both backtests: the models by horizon, and the past targets.
+
+    Parameters
+    ----------
+    dataset : ipanalysis.dataset.Dataset
+        The full dataset.
+    min_reliability : {"A", "B", "C"}, default "C"
+        Lowest source grade used.
+    level : float, default 0.8
+        Prediction-interval level (the column keeps its name ``coverage_80``; pass 0.8).
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``(models, targets)``: :func:`summarise_forecasts` of :func:`backtest_forecasts`, and
+        :func:`backtest_targets`.
+    """
+    forecasts = backtest_forecasts(dataset, min_reliability=min_reliability, level=level)
+    models = summarise_forecasts(forecasts)
+    return models, backtest_targets(dataset, min_reliability=min_reliability, level=level)
+
+
+def write_backtest(models: pd.DataFrame, targets: pd.DataFrame, folder=None) -> list:
+    """Write ``backtest.csv`` and ``backtest_targets.csv`` (deterministic, atomic).
+
+    Parameters
+    ----------
+    models, targets : pandas.DataFrame
+        From :func:`run_backtest`.
+    folder : path, optional
+        Default :func:`ipanalysis.paths.outputs_dir`.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The two files written.
+    """
+    from ipanalysis.report import write_csv  # the runner's writer: same rounding, same bytes
+
+    out = paths.outputs_dir() if folder is None else folder
+    return [
+        write_csv(models, out / "backtest.csv"),
+        write_csv(targets, out / "backtest_targets.csv"),
+    ]

@@ -245,16 +245,43 @@ def assess(
 
 @app.command()
 def backtest(min_reliability: ReliabilityOption = "C") -> None:
-    """Rolling-origin backtest of the forecast models, and of verdicts on past targets."""
-    from ipanalysis.backtest import backtest_models, backtest_targets
+    """Vintage backtest: forecasts by calendar horizon, and verdicts on past targets."""
+    from ipanalysis.backtest import run_backtest, write_backtest
     from ipanalysis.output import print_frame
 
     ds = _load()
-    _, summary = backtest_models(ds.series(min_reliability=min_reliability.upper()))
-    print_frame(summary, "Models: pooled rolling-origin errors (MASE vs drift)", console)
-    targets = backtest_targets(ds, min_reliability=min_reliability.upper())
-    shown = ["target_id", "as_of", "n_points", "predicted_status", "p_meet", "outcome", "correct"]
-    print_frame(targets[shown], "Past targets: verdict as of an earlier year vs outcome", console)
+    models, targets = run_backtest(ds, min_reliability=min_reliability.upper())
+    print_frame(
+        _dashes(models),
+        "Forecasts from past vintages, by calendar horizon (80% intervals)",
+        console,
+    )
+    shown = [
+        "target_id",
+        "as_of",
+        "lead_years",
+        "predicted_status",
+        "p_meet",
+        "likelihood",
+        "outcome",
+        "correct",
+    ]
+    print_frame(
+        _dashes(targets[shown]), "Past targets: verdict in an earlier vintage vs outcome", console
+    )
+    for path in write_backtest(models, targets):
+        console.print(f"Wrote {path}")
+
+
+def _dashes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame as text for the terminal: 4 significant digits, "–" for missing."""
+    return frame.apply(
+        lambda col: col.map(
+            lambda v: (
+                "–" if pd.isna(v) or v == "" else f"{v:.4g}" if isinstance(v, float) else str(v)
+            )
+        )
+    )
 
 
 @app.command()

@@ -35,6 +35,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from ipanalysis import fonts
+from ipanalysis.forecast import estimate_pools
 from ipanalysis.report import (
     STATUS_COLOURS,
     STATUS_LABELS,
@@ -316,17 +317,12 @@ def _series_of(series: pd.DataFrame, region: str, indicator: str) -> pd.DataFram
     return series[(series["region"] == region) & (series["indicator"] == indicator)]
 
 
-def _fit_for(obs: pd.DataFrame, method: str, kind: str | None) -> Any:  # TrendFit | None
-    """Refit the model the assessment used, on the same window of figures."""
-    from ipanalysis.assess import select_fit_window
-    from ipanalysis.forecast import METHODS, fit_trend
+def _fit_for(obs: pd.DataFrame, kind: str | None, pools: dict) -> Any:  # TrendFit | None
+    """Refit the trend the assessment used (same model, same growth pools)."""
+    from ipanalysis.assess import fit_assessment_trend
 
-    if len(obs) < 2:
-        return None
-    window = select_fit_window(obs)
-    chosen = method if method in METHODS else "auto"
     try:
-        return fit_trend(window["year"], window["value"], chosen, indicator_kind=kind)
+        return fit_assessment_trend(obs, kind, pools=pools)
     except ValueError:
         return None
 
@@ -367,6 +363,7 @@ def plot_forecasts(
     series = region_series(dataset, None, as_of=as_of, min_reliability=min_reliability)
     paths = required_paths(dataset, targets, as_of=as_of, min_reliability=min_reliability)
     names = indicator_names(dataset)
+    pools = estimate_pools(series, dataset.indicators)
     several_regions = targets["region"].nunique() > 1
     fig, axes = _grid(len(targets))
     for ax, rec in zip(axes, targets.to_dict("records"), strict=True):
@@ -376,7 +373,7 @@ def plot_forecasts(
         kind = names.at[rec["indicator"], "kind"] if rec["indicator"] in names.index else None
         kind = kind if isinstance(kind, str) else None
         target_year = int(rec["target_year"])
-        fit = _fit_for(obs, str(rec["method"]), kind)
+        fit = _fit_for(obs, kind, pools)
         drawn = [obs["value"]]
         if fit is not None:
             years = np.arange(int(fit.years[0]), max(target_year, int(fit.years[-1])) + 1)

@@ -18,11 +18,16 @@ from ipanalysis.assess import (
     EXTRA_COLUMNS,
     OUTPUT_COLUMNS,
     STATUSES,
+    apply_revisions,
     assess,
     assess_targets,
+    likelihood,
+    merge_restatements,
     progress_category,
     required_path,
+    status_from_p,
 )
+from ipanalysis.forecast import GrowthPool
 from ipanalysis.tables import TARGET_KINDS
 
 INDICATORS = pd.DataFrame(
@@ -32,6 +37,7 @@ INDICATORS = pd.DataFrame(
         ("count_i", "示范企业", "demonstration firms", "家", "count", "higher"),
         ("lower_i", "审查周期", "examination time", "月", "flow", "lower"),
         ("pct_i", "占比", "share", "%", "percent", "higher"),
+        ("days_i", "办理周期", "handling time", "天", "count", "lower"),
     ],
     columns=["indicator_id", "name_zh", "name_en", "unit", "kind", "better"],
 )
@@ -92,18 +98,36 @@ def one(series, target, **kwargs):
 STOCK = make_series("stock_i", [(2019, 10), (2020, 12), (2021, 14.5), (2022, 17), (2023, 20.5)])
 FLOW = make_series("flow_i", [(2021, 100), (2022, 110), (2023, 125)])
 
+# Pools given by hand, so that every forecast below can be worked out from the documented
+# formulas (ipanalysis.forecast module docstring) without estimating anything.
+STOCK_POOL = GrowthPool("stock_like", 0.10, 0.01, 0.004, 20.0, 8, 30)
+FLOW_POOL = GrowthPool("flow_like", 0.05, 0.04, 0.01, 12.0, 6, 18)
+POOLS = {"stock_like": STOCK_POOL, "flow_like": FLOW_POOL}
+PHI = 0.8
 
-def hand_log_ols(years, values, year_new):
-    """Log-linear OLS prediction by hand (numpy): mean and se_obs on the log scale, df."""
-    x = np.asarray(years, dtype=float) - years[-1]
-    y = np.log(np.asarray(values, dtype=float))
-    design = np.column_stack([np.ones(x.size), x])
-    xtx_inv = np.linalg.inv(design.T @ design)
-    beta = xtx_inv @ design.T @ y
-    df = x.size - 2
-    s2 = np.sum((y - design @ beta) ** 2) / df
-    row = np.array([1.0, year_new - years[-1]])
-    return row @ beta, math.sqrt(s2 * (1 + row @ xtx_inv @ row)), df
+
+def hand_damped(years, values, year_new, pool):
+    """The damped drift by hand: mean and sd of log(figure) in year_new, and df.
+
+    Drift: log growth per year since the earliest figure at most 5 years before the latest
+    (else the previous figure), pulled toward the pool mean with weight
+    dv / (dv + nv / span); mean log(last) + drift * (phi + ... + phi**h); variance
+    nv * h + S**2 * w * nv / span. One figure: the pool mean, variance dv + nv.
+    """
+    x, y = np.asarray(years, dtype=float), np.asarray(values, dtype=float)
+    if x.size >= 2:
+        start = min(int(np.flatnonzero(x >= x[-1] - 5)[0]), x.size - 2)
+        span = x[-1] - x[start]
+        own = math.log(y[-1] / y[start]) / span
+        w = pool.drift_var / (pool.drift_var + pool.noise_var / span)
+        drift = pool.mean_drift + w * (own - pool.mean_drift)
+        drift_var = w * pool.noise_var / span
+    else:
+        drift, drift_var = pool.mean_drift, pool.drift_var + pool.noise_var
+    h = int(year_new - x[-1])
+    steps = sum(PHI**j for j in range(1, h + 1))
+    mean = math.log(y[-1]) + drift * steps
+    return mean, math.sqrt(pool.noise_var * h + steps**2 * drift_var), pool.df
 
 
 # ---------------------------------------------------------------------------- conventions
@@ -174,62 +198,7 @@ def test_zero_points_insufficient():
     assert "无数据" in row["note"] and "would need" in row["note"]
 
 
-def test_one_point_insufficient_unless_already_met():
-    series = make_series("stock_i", [(2023, 20.5)])
-    row = one(series, make_target("t", "stock_i", 2025, "level", 30))
-    assert row["status"] == "insufficient_data"
-    assert "1 figure" in row["note"]
-    # a stock whose single figure already meets the target is achieved
-    row = one(series, make_target("t", "stock_i", 2025, "level", 20))
-    assert row["status"] == "achieved"
-
-
-def test_two_points_endpoint_growth_no_interval_low_confidence():
-    series = make_series("flow_i", [(2022, 100), (2023, 110)])
-    row = one(series, make_target("t", "flow_i", 2025, "level", 130))
-    # endpoint CAGR 110/100 - 1 = 0.10; forecast 110 * 1.1**2 = 133.1
-    # required (130/110)**(1/2) - 1 = 0.087115; ratio 0.10 / 0.087115 = 1.1479 >= 0.95
-    assert row["forecast"] == pytest.approx(133.1)
-    assert math.isnan(row["forecast_lower"]) and math.isnan(row["p_meet"])
-    assert row["observed_growth"] == pytest.approx(0.10)
-    assert row["required_growth"] == pytest.approx(math.sqrt(130 / 110) - 1)
-    assert row["growth_ratio"] == pytest.approx(0.10 / (math.sqrt(130 / 110) - 1))
-    assert row["status"] == "on_track"
-    assert row["confidence"] == "low"
-    assert "2 points: endpoint growth only, no interval" in row["note"]
-
-
-def test_three_points_interval_reported_wide():
-    row = one(FLOW, make_target("t", "flow_i", 2025, "level", 150))
-    assert row["n_points"] == 3
-    assert row["method"] == "log_linear"
-    assert np.isfinite(row["forecast_lower"]) and np.isfinite(row["p_meet"])
-    assert "df = 1" in row["note"]
-    # p_meet by hand: 1 - F_t(1)((log 150 - yhat) / se_obs)
-    mean, se, df = hand_log_ols([2021, 2022, 2023], [100, 110, 125], 2025)
-    assert row["p_meet"] == pytest.approx(1 - stats.t.cdf((math.log(150) - mean) / se, df))
-    assert row["status"] == ("on_track" if row["p_meet"] >= 0.5 else "at_risk")
-
-
 # --------------------------------------------------------------------------- target kinds
-
-
-def test_level_target_forecast_and_p_meet_known_answer():
-    row = one(STOCK, make_target("t", "stock_i", 2025, "level", 30))
-    mean, se, df = hand_log_ols([2019, 2020, 2021, 2022, 2023], [10, 12, 14.5, 17, 20.5], 2025)
-    assert row["forecast"] == pytest.approx(math.exp(mean))
-    q = stats.t.ppf(0.9, df)  # 80% interval
-    assert row["forecast_lower"] == pytest.approx(math.exp(mean - q * se))
-    assert row["forecast_upper"] == pytest.approx(math.exp(mean + q * se))
-    p = 1 - stats.t.cdf((math.log(30) - mean) / se, df)
-    assert row["p_meet"] == pytest.approx(p)
-    # p = 0.087 < 0.1: off_track. growth ratio: recent CAGR (20.5/10)**(1/4) - 1 = 0.19657,
-    # required (30/20.5)**0.5 - 1 = 0.20972: ratio 0.9373 -> UNSD "fair progress"
-    assert p < 0.1 and row["status"] == "off_track"
-    assert row["observed_growth"] == pytest.approx(2.05**0.25 - 1)
-    assert row["growth_ratio"] == pytest.approx((2.05**0.25 - 1) / (math.sqrt(30 / 20.5) - 1))
-    assert row["progress_category"] == "fair progress, acceleration needed"
-    assert row["confidence"] == "high"  # 5 points, narrow interval, grade A, stated
 
 
 def test_stock_already_met_is_achieved():
@@ -268,24 +237,6 @@ def test_approx_comparator_within_five_percent():
     assert row["status"] == "achieved" and "overshoot" in row["note"]
 
 
-def test_growth_target_becomes_level_path():
-    row = one(STOCK, make_target("t", "stock_i", 2025, "avg_growth", 20, base_year=2020))
-    # base 12 (2020) growing 20% a year: 12 * 1.2**5 = 29.85984 in 2025
-    assert row["target_value"] == pytest.approx(12 * 1.2**5)
-    assert row["target_value"] == pytest.approx(29.85984)
-    # observed growth since the base year: (20.5 / 12)**(1/3) - 1 = 0.19543
-    assert row["observed_growth"] == pytest.approx((20.5 / 12) ** (1 / 3) - 1)
-    # required from the latest figure: (29.85984 / 20.5)**(1/2) - 1 = 0.20689
-    assert row["required_growth"] == pytest.approx(math.sqrt(29.85984 / 20.5) - 1)
-    mean, se, df = hand_log_ols([2019, 2020, 2021, 2022, 2023], [10, 12, 14.5, 17, 20.5], 2025)
-    assert row["p_meet"] == pytest.approx(1 - stats.t.cdf((math.log(29.85984) - mean) / se, df))
-    path = required_path(
-        make_target("t", "stock_i", 2025, "avg_growth", 20, base_year=2020), STOCK
-    )
-    assert list(path["year"]) == [2020, 2021, 2022, 2023, 2024, 2025]
-    assert path["required_value"].to_numpy() == pytest.approx(12 * 1.2 ** np.arange(6))
-
-
 def test_growth_target_without_base_figure_compares_growth_only():
     row = one(STOCK, make_target("t", "stock_i", 2025, "avg_growth", 20, base_year=2010))
     assert math.isnan(row["target_value"])
@@ -313,23 +264,6 @@ def test_every_year_all_years_observed_is_achieved():
     assert row["status"] == "achieved"
 
 
-def test_cumulative_sum_of_observed_and_forecast():
-    # exactly 10% growth: the log-linear trend continues it, 133.1 (2024), 146.41 (2025)
-    # total 2021-2025 = 100 + 110 + 121 + 133.1 + 146.41 = 610.51
-    series = make_series("flow_i", [(2021, 100), (2022, 110), (2023, 121)])
-    row = one(series, make_target("t", "flow_i", 2025, "cumulative", 600, start_year=2021))
-    assert row["forecast"] == pytest.approx(610.51)
-    assert row["status"] == "on_track"
-    assert row["p_meet"] > 0.99  # an exact fit: practically certain under the model
-    # cumulative already reached by the observed years: 100 + 110 + 121 = 331 >= 300
-    row = one(series, make_target("t", "flow_i", 2025, "cumulative", 300, start_year=2021))
-    assert row["status"] == "achieved"
-    # annual average: 610.51 / 5 = 122.102
-    row = one(series, make_target("t", "flow_i", 2025, "annual_average", 125, start_year=2021))
-    assert row["forecast"] == pytest.approx(122.102)
-    assert row["status"] in ("off_track", "at_risk")
-
-
 def test_range_with_increase_basis():
     series = make_series("count_i", [(2021, 3), (2022, 4), (2023, 5)])
     target = make_target(
@@ -345,35 +279,6 @@ def test_range_with_increase_basis():
     row = one(series, target)
     assert row["status"] == "insufficient_data"
     assert "2018" in row["note"]
-
-
-def test_keep_improving():
-    rising = make_series("stock_i", [(2020, 10), (2021, 11), (2022, 12), (2023, 13)])
-    target = make_target("t", "stock_i", 2025, "keep_improving", np.nan, start_year=2021)
-    assert one(rising, target)["status"] == "on_track"
-    dipped = make_series("stock_i", [(2020, 10), (2021, 11), (2022, 10.5), (2023, 13)])
-    row = one(dipped, target)
-    assert row["status"] == "missed"
-    assert "2022" in row["note"]
-    done = make_series("stock_i", [(2020, 10), (2021, 11), (2022, 12), (2023, 13)])
-    target["target_year"] = 2023
-    assert one(done, target)["status"] == "achieved"
-
-
-def test_falling_series_lower_is_better_and_p_meet_tail():
-    series = make_series("lower_i", [(2020, 50), (2021, 45), (2022, 41), (2023, 38)])
-    row = one(series, make_target("t", "lower_i", 2025, "level", 30, comparator="<="))
-    # both growths negative: observed (38/50)**(1/3) - 1 = -0.0874, required
-    # (30/38)**(1/2) - 1 = -0.1115; ratio 0.784 (positive: moving the right way)
-    obs = (38 / 50) ** (1 / 3) - 1
-    req = math.sqrt(30 / 38) - 1
-    assert row["observed_growth"] == pytest.approx(obs)
-    assert row["required_growth"] == pytest.approx(req)
-    assert row["growth_ratio"] == pytest.approx(obs / req)
-    assert row["progress_category"] == "fair progress, acceleration needed"
-    # lower is better: p = F_t(df)((log 30 - yhat) / se_obs), the lower tail
-    mean, se, df = hand_log_ols([2020, 2021, 2022, 2023], [50, 45, 41, 38], 2025)
-    assert row["p_meet"] == pytest.approx(stats.t.cdf((math.log(30) - mean) / se, df))
 
 
 def test_falling_series_higher_is_better_deteriorates():
@@ -463,8 +368,13 @@ def test_assess_uses_dataset_and_region_filter():
         calls.append(min_reliability)
         return series
 
+    sources = pd.DataFrame({"source_id": ["test"], "reliability": ["A"], "date": ["2024"]})
     dataset = types.SimpleNamespace(
-        targets=targets, indicators=INDICATORS, regions=pd.DataFrame(), series=series_method
+        targets=targets,
+        indicators=INDICATORS,
+        regions=pd.DataFrame(),
+        sources=sources,
+        series=series_method,
     )
     out = assess(dataset, regions=["nankai"], min_reliability="B")
     assert calls == ["B"]
@@ -498,7 +408,7 @@ def test_property_every_combination_gives_one_valid_row():
                             ind,
                             year,
                             kind,
-                            20,
+                            {">=": 20, "<=": 21, "~": 22}[comp],  # one target each
                             region=region,
                             comparator=comp,
                             value_max=25,
@@ -523,3 +433,200 @@ def test_property_every_combination_gives_one_valid_row():
     assert (out["note"].str.len() > 0).all()
     # p_meet only where an interval exists
     assert out.loc[out["p_meet"].notna(), "forecast_lower"].notna().all()
+
+
+# ------------------------------------------------------------------- the forecast and p_meet
+
+
+def test_level_target_damped_drift_known_answer():
+    row = one(STOCK, make_target("t", "stock_i", 2025, "level", 30), pools=POOLS)
+    mean, sd, df = hand_damped(STOCK["year"], STOCK["value"], 2025, STOCK_POOL)
+    assert row["method"] == "damped_drift"
+    assert row["forecast"] == pytest.approx(math.exp(mean))
+    q = stats.t.ppf(0.9, df)  # 80% interval
+    assert row["forecast_lower"] == pytest.approx(math.exp(mean - q * sd))
+    assert row["forecast_upper"] == pytest.approx(math.exp(mean + q * sd))
+    p = 1 - stats.t.cdf((math.log(30) - mean) / sd, df)
+    assert row["p_meet"] == pytest.approx(p)
+    assert row["status"] == status_from_p(p)
+    assert (row["likelihood"], row["likelihood_zh"]) == likelihood(p)
+
+
+def test_two_points_get_an_interval_from_the_pool():
+    series = make_series("flow_i", [(2022, 100), (2023, 110)])
+    row = one(series, make_target("t", "flow_i", 2025, "level", 130), pools=POOLS)
+    mean, sd, df = hand_damped([2022, 2023], [100, 110], 2025, FLOW_POOL)
+    assert row["p_meet"] == pytest.approx(1 - stats.t.cdf((math.log(130) - mean) / sd, df))
+    assert row["df"] == 12.0
+
+
+def test_interval_widens_with_staleness():
+    # the same figures, one series five years older: its 2025 interval is wider
+    fresh = make_series("stock_i", [(2021, 10), (2022, 11), (2023, 12.1)])
+    stale = make_series("stock_i", [(2016, 10), (2017, 11), (2018, 12.1)])
+    target = make_target("t", "stock_i", 2025, "level", 15)
+    a, b = one(fresh, target, pools=POOLS), one(stale, target, pools=POOLS)
+    width = [math.log(r["forecast_upper"] / r["forecast_lower"]) for r in (a, b)]
+    assert width[1] > width[0]
+    _, sd_fresh, _ = hand_damped([2021, 2022, 2023], [10, 11, 12.1], 2025, STOCK_POOL)
+    _, sd_stale, _ = hand_damped([2016, 2017, 2018], [10, 11, 12.1], 2025, STOCK_POOL)
+    assert width == pytest.approx([2 * stats.t.ppf(0.9, 20) * sd for sd in (sd_fresh, sd_stale)])
+
+
+# ----------------------------------------------------------------------------- verdict rules
+
+
+def test_status_bands_follow_the_ipcc_likelihood_scale():
+    # IPCC AR5 guidance (Mastrandrea et al. 2010): likely >= 66%, unlikely <= 33%
+    assert status_from_p(0.9) == "on_track"
+    assert status_from_p(2 / 3) == "on_track"
+    assert status_from_p(0.66) == "at_risk"
+    assert status_from_p(0.5) == "at_risk"
+    assert status_from_p(1 / 3) == "off_track"
+    assert status_from_p(0.05) == "off_track"
+    assert likelihood(0.7) == ("likely", "可能")
+    assert likelihood(0.5) == ("about as likely as not", "或许可能")
+    assert likelihood(0.2) == ("unlikely", "不大可能")
+
+
+def test_flow_above_its_target_a_year_early_gets_a_provisional_verdict():
+    # Tianjin 涉及专利的技术合同成交额: 384亿 in 2024 against 300亿左右 for 2025, one figure
+    series = make_series("flow_i", [(2024, 384)], region="tianjin")
+    target = make_target("t", "flow_i", 2025, "level", 300, comparator="~", region="tianjin")
+    row = one(series, target, pools=POOLS)
+    mean, sd, df = hand_damped([2024], [384], 2025, FLOW_POOL)
+    # "about 300" is met from 285 (-5%); a higher figure counts as met
+    p = 1 - stats.t.cdf((math.log(285) - mean) / sd, df)
+    assert row["p_meet"] == pytest.approx(p)
+    assert row["status"] == "on_track" and p >= 2 / 3
+    assert bool(row["provisional"]) is True
+    assert row["confidence"] == "low"
+    assert "provisional" in row["note"]
+    # the required path does not go down to the target: it stays at the latest figure
+    path = required_path({**target, "comparator": ">="}, series)
+    assert list(path["year"]) == [2024, 2025]
+    assert list(path["required_value"]) == [384.0, 384.0]
+
+
+def test_no_figure_inside_the_plan_period_is_said_and_caps_confidence():
+    old = make_series("stock_i", [(2016, 10), (2017, 12), (2018, 14.5), (2019, 17), (2020, 20.5)])
+    target = make_target("t", "stock_i", 2025, "level", 40, start_year=2021)
+    row = one(old, target, pools=POOLS)
+    assert "no figure inside the plan period" in row["note"]
+    assert bool(row["provisional"]) is True
+    assert row["confidence"] == "low"
+    mean, sd, df = hand_damped(old["year"], old["value"], 2025, STOCK_POOL)  # h = 5 years
+    assert row["p_meet"] == pytest.approx(1 - stats.t.cdf((math.log(40) - mean) / sd, df))
+    # one figure inside the period: an ordinary verdict
+    newer = pd.concat([old, make_series("stock_i", [(2021, 24)])])
+    assert bool(one(newer, target, pools=POOLS)["provisional"]) is False
+
+
+def test_lower_is_better_is_judged_on_the_target_year_figure():
+    # a count where lower is better (handling days): met in 2023 is not "achieved"
+    series = make_series("days_i", [(2021, 40), (2022, 35), (2023, 28)])
+    target = make_target("t", "days_i", 2025, "level", 30, comparator="<=")
+    row = one(series, target, pools=POOLS)
+    assert row["status"] != "achieved"
+    mean, sd, df = hand_damped([2021, 2022, 2023], [40, 35, 28], 2025, STOCK_POOL)
+    assert row["p_meet"] == pytest.approx(stats.t.cdf((math.log(30) - mean) / sd, df))
+    # the 2025 figure decides: 31 days is missed although 2023 met the target
+    later = pd.concat([series, make_series("days_i", [(2025, 31)])])
+    assert one(later, target, pools=POOLS)["status"] == "missed"
+
+
+def test_keep_improving_compares_the_end_of_the_period_with_its_start():
+    target = make_target("t", "stock_i", 2023, "keep_improving", np.nan, start_year=2021)
+    # start figure = 2020 (the year before the period); a dip in between does not matter
+    dipped = make_series("stock_i", [(2020, 10), (2021, 11), (2022, 10.5), (2023, 13)])
+    row = one(dipped, target)
+    assert row["status"] == "achieved"
+    assert row["target_value"] == 10
+    worse = make_series("stock_i", [(2020, 10), (2021, 11), (2022, 12), (2023, 9.5)])
+    assert one(worse, target)["status"] == "missed"
+    # still open: p_meet = P(2025 figure above the 2020 figure)
+    open_target = {**target, "target_year": 2025}
+    row = one(dipped, open_target, pools=POOLS)
+    mean, sd, df = hand_damped([2020, 2021, 2022, 2023], [10, 11, 10.5, 13], 2025, STOCK_POOL)
+    assert row["p_meet"] == pytest.approx(1 - stats.t.cdf((math.log(10) - mean) / sd, df))
+    path = required_path(open_target, dipped)
+    assert list(path["year"]) == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert set(path["required_value"]) == {10.0}
+    # nothing to start from
+    late = make_series("stock_i", [(2022, 10), (2023, 11)])
+    assert one(late, open_target)["status"] == "insufficient_data"
+
+
+def test_growth_ratio_from_the_base_year_with_latest_ratio_beside_it():
+    row = one(STOCK, make_target("t", "stock_i", 2025, "avg_growth", 20, base_year=2020))
+    # base 12 (2020) growing 20% a year: 12 * 1.2**5 = 29.85984 in 2025
+    assert row["target_value"] == pytest.approx(29.85984)
+    # UNSD / Open SDG: both growths from the base year
+    assert row["observed_growth"] == pytest.approx((20.5 / 12) ** (1 / 3) - 1)
+    assert row["required_growth"] == pytest.approx(0.20)
+    assert row["growth_ratio"] == pytest.approx(((20.5 / 12) ** (1 / 3) - 1) / 0.20)
+    # second column: recent CAGR 2019-2023 over the CAGR still required from 2023
+    latest = (2.05**0.25 - 1) / (math.sqrt(29.85984 / 20.5) - 1)
+    assert row["growth_ratio_latest"] == pytest.approx(latest)
+    path = required_path(
+        make_target("t", "stock_i", 2025, "avg_growth", 20, base_year=2020), STOCK
+    )
+    assert path["required_value"].to_numpy() == pytest.approx(12 * 1.2 ** np.arange(6))
+    # a level target of a five-year plan: base = five years before the target year
+    row = one(STOCK, make_target("t", "stock_i", 2025, "level", 30))
+    assert row["growth_ratio"] == pytest.approx(
+        ((20.5 / 12) ** (1 / 3) - 1) / ((30 / 12) ** (1 / 5) - 1)
+    )
+
+
+def test_cumulative_sum_of_observed_and_forecast():
+    series = make_series("flow_i", [(2021, 100), (2022, 110), (2023, 121)])
+    target = make_target("t", "flow_i", 2025, "cumulative", 600, start_year=2021)
+    row = one(series, target, pools=POOLS)
+    medians = [math.exp(hand_damped([2021, 2022, 2023], [100, 110, 121], y, FLOW_POOL)[0])
+               for y in (2024, 2025)]  # fmt: skip
+    assert row["forecast"] == pytest.approx(331 + sum(medians))
+    # already reached by the observed years: 100 + 110 + 121 = 331 >= 300
+    done = one(series, {**target, "value": 300.0}, pools=POOLS)
+    assert done["status"] == "achieved"
+
+
+def test_the_same_target_in_two_sources_is_one_row_with_both_citations():
+    # Binhai 每万人口高价值发明专利: "超过24件" (IP plan, grade A), "达到24件" (S&T plan, C)
+    plan = make_target("plan", "stock_i", 2025, "level", 24, comparator=">", source="ip-plan")
+    sci = make_target("sci", "stock_i", 2025, "level", 24, source="sci-plan")
+    targets = pd.DataFrame([sci, plan]).assign(reliability=["C", "A"])
+    merged = merge_restatements(targets)
+    assert list(merged["target_id"]) == ["plan"]
+    assert list(merged["citations"]) == ["ip-plan;sci-plan"]
+    out = run(STOCK, sci, plan)
+    assert len(out) == 1
+    # another value is another target
+    assert len(run(STOCK, sci, {**plan, "value": 25.0})) == 2
+
+
+def test_a_revised_target_replaces_the_earlier_one():
+    old = make_target("old", "stock_i", 2025, "level", 24, source="plan-2021")
+    new = make_target("new", "stock_i", 2025, "level", 55, source="update-2024")
+    new["supersedes"], old["supersedes"] = "old", ""
+    sources = pd.DataFrame(
+        {"source_id": ["plan-2021", "update-2024"], "date": ["2021", "2024-05"]}
+    )
+    restated = make_target("old-sci", "stock_i", 2025, "level", 24, source="sci", supersedes="")
+    out = apply_revisions(pd.DataFrame([old, restated, new]), sources)
+    assert list(out["target_id"]) == ["new"]  # the restatement of 24 gives way too
+    assert list(out["revised_from"]) == ["24 (plan-2021, 2021)"]
+    # before the revision was published only the earlier target exists: it is current
+    alone = apply_revisions(pd.DataFrame([old]), sources)
+    assert list(alone["target_id"]) == ["old"] and list(alone["revised_from"]) == [""]
+
+
+def test_required_path_never_points_down_for_a_target_already_beaten():
+    path = required_path(make_target("t", "stock_i", 2025, "level", 15), STOCK)
+    assert list(path["year"]) == [2023, 2024, 2025]
+    assert list(path["required_value"]) == [20.5, 20.5, 20.5]
+    days = make_series("days_i", [(2022, 35), (2023, 28)])
+    low = required_path(
+        make_target("t", "days_i", 2025, "level", 30, comparator="<="), days, better="lower"
+    )
+    assert list(low["required_value"]) == [28.0, 28.0, 28.0]

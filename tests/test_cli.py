@@ -81,11 +81,13 @@ def test_assess_writes_the_csv_with_the_fixed_columns(mini_data, tmp_path, monke
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "assessment_tianjin_as-of-2024.csv")
     assert list(table.columns[:3]) == ["region", "indicator", "target_year"]
-    # 2 figures (2023 derived 21.8/1.153, 2024 21.8): endpoint growth 15.3% a year vs the
-    # 22.5/21.8 − 1 = 3.2% required for 2025: ratio ≈ 4.8 → on_track, no interval.
+    # 2 figures (2023 derived 21.8/1.153, 2024 21.8): growth 15.3% a year since 2023 (no
+    # figure for the plan's base year 2020) vs (22.5 / (21.8/1.153))**(1/2) − 1 required from
+    # 2023; the latest-to-target second ratio uses 22.5/21.8 − 1 = 3.2% → on_track.
     (row,) = table.itertuples()
     assert row.status == "on_track" and row.n_points == 2
-    assert row.required_growth == pytest.approx(22.5 / 21.8 - 1)
+    assert row.required_growth == pytest.approx((22.5 / (21.8 / 1.153)) ** 0.5 - 1)
+    assert row.growth_ratio_latest == pytest.approx(0.153 / (22.5 / 21.8 - 1), rel=1e-3)
     assert row.observed_growth == pytest.approx(0.153, abs=1e-3)
     assert "每万人口高价值发明专利拥有量" in result.output
 
