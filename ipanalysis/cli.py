@@ -157,6 +157,7 @@ def validate(
             count_coverage(ds),
         )
     )
+    _print_missing_glyphs(ds)
     if not detail:
         return
     by_source = (
@@ -178,7 +179,6 @@ def validate(
     )
     console.print(_count_table("By indicator (stated and derived)", by_indicator))
     _print_conflicts(ds)
-    _print_missing_glyphs(ds)
 
 
 def _print_missing_glyphs(ds: Dataset) -> None:
