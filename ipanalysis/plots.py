@@ -35,10 +35,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from ipanalysis import fonts
-from ipanalysis.report import (
-    STATUS_COLOURS,
-    STATUS_LABELS,
-    STATUS_ORDER,
+from ipanalysis.display_tables import (
     indicator_names,
     region_names,
     region_series,
@@ -46,6 +43,7 @@ from ipanalysis.report import (
     required_paths,
     status_counts,
 )
+from ipanalysis.formatting import STATUS_COLOURS, STATUS_LABELS, STATUS_ORDER, fmt_number
 
 #: Panels per row in the small-multiples figures.
 NCOLS = 4
@@ -307,8 +305,6 @@ def _sparkline(ax: Any, obs: pd.DataFrame, col: int, row: int, title: str, unit:
 
 
 def _fmt(value: float) -> str:
-    from ipanalysis.report import fmt_number
-
     return fmt_number(value)
 
 
