@@ -18,6 +18,7 @@ from ipanalysis.dataset import Dataset
 from ipanalysis.formatting import (
     CSV_SIGNIFICANT_DIGITS,
     KIND_LABELS,
+    STATUS_LABELS,
     fmt_compact,
     fmt_number,
     fmt_year,
@@ -40,11 +41,11 @@ SHOWN_COLUMNS = [
     "latest",
     "forecast [80%]",
     "p 可能性",
-    "status",
+    "状态 status",
 ]
 
 
-def write_csv_atomic(df: pd.DataFrame, path: Path) -> Path:
+def write_csv_atomic(df: pd.DataFrame, path: Path, *, encoding: str = "utf-8") -> Path:
     r"""Write a CSV so that readers see the old file or the complete new one, never a part.
 
     Parameters
@@ -53,6 +54,8 @@ def write_csv_atomic(df: pd.DataFrame, path: Path) -> Path:
         The table; written without the index, UTF-8, ``\\n`` line ends, floats as repr.
     path
         Destination; its folder is created if needed.
+    encoding
+        ``"utf-8"``; ``"utf-8-sig"`` adds a BOM for files meant for Excel/WPS.
 
     Returns
     -------
@@ -62,7 +65,7 @@ def write_csv_atomic(df: pd.DataFrame, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
             df.to_csv(f, index=False, lineterminator="\n")
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, path)
@@ -210,7 +213,7 @@ def format_assessment(table: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
                 "latest": latest,
                 "forecast [80%]": forecast,
                 "p 可能性": likelihood_text(rec["p_meet"], rec.get("likelihood_zh")),
-                "status": str(rec["status"]),
+                "状态 status": str(rec["status"]),
             }
         )
     return pd.DataFrame(rows, columns=SHOWN_COLUMNS)
@@ -235,12 +238,16 @@ def print_assessment(table: pd.DataFrame, ds: Dataset, console: Console) -> None
     for col in SHOWN_COLUMNS:
         rich_table.add_column(col, overflow="fold")
     for row in shown.itertuples(index=False):
-        style = STATUS_STYLE.get(row.status, "")
+        status = row[-1]
+        style = STATUS_STYLE.get(status, "")
+        label = STATUS_LABELS.get(status, (status,))[0]  # 数据不足: 8 columns, not 17
         cells = [escape(str(v)) for v in row[:-1]]
-        rich_table.add_row(*cells, f"[{style}]{escape(row.status)}[/]")
+        rich_table.add_row(*cells, f"[{style}]{escape(label)}[/]")
     console.print(rich_table)
     counts = table["status"].value_counts().reindex(list(STATUS_STYLE), fill_value=0)
-    console.print("  ".join(f"{s}: {n}" for s, n in counts.items()))
+    console.print(
+        "  ".join(f"{STATUS_LABELS[s][0]} {s}: {n}" for s, n in counts.items()), highlight=False
+    )
 
 
 def format_cell(value: Any) -> str:
