@@ -139,7 +139,8 @@ def needs_template(
                 "year": year,
                 "note": f"用于目标 for target {serves}",
             }
-    frame = pd.DataFrame(list(rows.values()), columns=TEMPLATE_COLUMNS).fillna("")
+    blank = dict.fromkeys(TEMPLATE_COLUMNS, "")
+    frame = pd.DataFrame([{**blank, **row} for row in rows.values()], columns=TEMPLATE_COLUMNS)
     return frame.sort_values(["indicator", "year"], kind="stable").reset_index(drop=True)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from rich import box
 from rich.console import Console
@@ -232,18 +233,32 @@ def print_assessment(table: pd.DataFrame, ds: Dataset, console: Console) -> None
         Where to print; the table is laid out for its width (100 columns fit).
     """
     shown = format_assessment(table, ds)
-    rich_table = Table(
-        title="Target assessment 目标评估", title_justify="left", box=box.SIMPLE_HEAD, padding=0
-    )
-    for col in SHOWN_COLUMNS:
-        rich_table.add_column(col, overflow="fold")
-    for row in shown.itertuples(index=False):
-        status = row[-1]
-        style = STATUS_STYLE.get(status, "")
-        label = STATUS_LABELS.get(status, (status,))[0]  # 数据不足: 8 columns, not 17
-        cells = [escape(str(v)) for v in row[:-1]]
-        rich_table.add_row(*cells, f"[{style}]{escape(label)}[/]")
-    console.print(rich_table)
+    names = ds.regions.set_index("region_id")
+    # one table per region (titled with its names), columns capped so that 100 fit
+    widths = {"指标 indicator": 24, "year": 4, "target": 14, "latest": 14, "forecast [80%]": 14,
+              "p 可能性": 12, "状态 status": 8}  # fmt: skip
+    for region, rows in shown.groupby("region", sort=False):
+        zh, en = (
+            names.at[region, c] if region in names.index else region
+            for c in ("name_zh", "name_en")
+        )
+        title = f"{zh} {en} ({region}) — 目标评估 target assessment"
+        rich_table = Table(
+            title=escape(title), title_justify="left", box=box.SIMPLE_HEAD, padding=0
+        )
+        for col in rows.columns[1:]:
+            rich_table.add_column(
+                col,
+                overflow="fold",
+                width=widths.get(col),
+            )
+        for row in rows.drop(columns="region").itertuples(index=False):
+            status = row[-1]
+            style = STATUS_STYLE.get(status, "")
+            label = STATUS_LABELS.get(status, (status,))[0]  # 数据不足: 8 columns, not 17
+            cells = [escape(str(v)) for v in row[:-1]]
+            rich_table.add_row(*cells, f"[{style}]{escape(label)}[/]")
+        console.print(rich_table)
     counts = table["status"].value_counts().reindex(list(STATUS_STYLE), fill_value=0)
     console.print(
         "  ".join(f"{STATUS_LABELS[s][0]} {s}: {n}" for s, n in counts.items()), highlight=False
@@ -265,8 +280,8 @@ def format_cell(value: Any) -> str:
     """
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return "–"
-    if isinstance(value, bool):
-        return str(value)
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
     if isinstance(value, float | int) or hasattr(value, "dtype"):
         try:
             return fmt_number(value)
