@@ -235,7 +235,7 @@ def print_assessment(table: pd.DataFrame, ds: Dataset, console: Console) -> None
     shown = format_assessment(table, ds)
     names = ds.regions.set_index("region_id")
     # one table per region (titled with its names), columns capped so that 100 fit
-    widths = {"指标 indicator": 24, "year": 4, "target": 14, "latest": 14, "forecast [80%]": 14,
+    widths = {"指标 indicator": 28, "year": 4, "target": 13, "latest": 13, "forecast [80%]": 13,
               "p 可能性": 12, "状态 status": 8}  # fmt: skip
     for region, rows in shown.groupby("region", sort=False):
         zh, en = (
