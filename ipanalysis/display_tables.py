@@ -10,11 +10,13 @@ import math
 import os
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ipanalysis import paths
 from ipanalysis.formatting import (
     AT_RISK_STATUSES,
     CONFIDENCE_LABELS,
@@ -25,6 +27,7 @@ from ipanalysis.formatting import (
     fmt_number,
     fmt_pct,
     fmt_year,
+    likelihood_text,
     status_label,
 )
 
@@ -501,6 +504,7 @@ def verdict_table(assessment: pd.DataFrame, dataset: Any) -> pd.DataFrame:
         latest = "–"
         if not _missing(rec["latest_value"]):
             latest = f"{fmt_number(rec['latest_value'])} ({fmt_year(rec['latest_year'])})"
+        plain = plain_note(rec, ind["unit"])
         rows.append(
             {
                 "region": rec["region"],
@@ -512,12 +516,15 @@ def verdict_table(assessment: pd.DataFrame, dataset: Any) -> pd.DataFrame:
                 "n_points": int(rec["n_points"]),
                 "forecast": forecast,
                 "interval_level": "" if _missing(level) else f"{float(level):.0%}",
-                "p_meet": "–" if _missing(rec["p_meet"]) else f"{float(rec['p_meet']):.0%}",
+                "p_meet": likelihood_text(rec["p_meet"], rec.get("likelihood_zh")),
                 "growth": f"{fmt_pct(rec['observed_growth'])} / {fmt_pct(rec['required_growth'])}",
                 "status": rec["status"],
                 "confidence": CONFIDENCE_LABELS.get(rec["confidence"], str(rec["confidence"])),
                 "method": str(rec["method"]).replace("_", "-"),
                 "note": "" if _missing(rec["note"]) else str(rec["note"]),
+                "plain_zh": plain[0],
+                "plain_en": plain[1],
+                "df": "" if _missing(rec.get("df")) else str(int(rec["df"])),
                 "target_id": rec["target_id"],
             }
         )
@@ -805,7 +812,7 @@ def figures_needed(
             collect = "见说明 see note"
         path = paths[paths["target_id"] == rec["target_id"]]
         required = "; ".join(
-            f"{int(y)}: {fmt_number(v)}"
+            f"{int(y)}: {fmt_required(v, ind['kind'], rec.get('comparator'))}"
             for y, v in zip(path["year"], path["required_value"], strict=True)
         )
         rows.append(
@@ -830,3 +837,183 @@ def figures_needed(
         "target", "n_points", "years_held", "collect", "required", "note",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------------------------
+# Plain-language summaries (answer first)
+# --------------------------------------------------------------------------------------------
+
+#: Statuses that are a decision (everything but insufficient_data), best first.
+DECIDED_STATUSES: tuple[str, ...] = ("achieved", "on_track", "at_risk", "off_track", "missed")
+#: The backtest tables another step writes to the outputs folder (read when present).
+BACKTEST_FILES: tuple[str, ...] = ("backtest.csv", "backtest_targets.csv")
+
+
+def split_decided(assessment: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split an assessment into decided targets and those lacking figures (answer first).
+
+    Parameters
+    ----------
+    assessment : pandas.DataFrame
+        An :func:`assessment_table`.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``(decided, insufficient)``: the rows with a verdict, in :data:`DECIDED_STATUSES`
+        order, then the ``insufficient_data`` rows, each in their original order.
+    """
+    order = {s: i for i, s in enumerate(DECIDED_STATUSES)}
+    decided = assessment[assessment["status"].isin(DECIDED_STATUSES)]
+    decided = decided.iloc[decided["status"].map(order).argsort(kind="stable")]
+    lacking = assessment[assessment["status"] == "insufficient_data"]
+    return decided.reset_index(drop=True), lacking.reset_index(drop=True)
+
+
+def fmt_required(value: Any, indicator_kind: str | None, comparator: Any = ">=") -> str:
+    """Format a required value: whole numbers for counts (rounded up for "at least").
+
+    Parameters
+    ----------
+    value : float
+        The value a target requires in a year.
+    indicator_kind : str or None
+        The indicator's kind; ``"count"`` (items, cases, firms) gives a whole number.
+    comparator : str
+        ``">="`` rounds a count up (3.33 单 means at least 4), ``"<="`` down.
+
+    Returns
+    -------
+    str
+        As :func:`ipanalysis.formatting.fmt_number`.
+    """
+    if indicator_kind == "count" and not _missing(value) and math.isfinite(float(value)):
+        value = math.floor(value) if comparator == "<=" else math.ceil(float(value) - 1e-9)
+    return fmt_number(value)
+
+
+def region_summary(assessment: pd.DataFrame, dataset: Any, region: str) -> tuple[str, str]:
+    """Say in two sentences what a region's report concludes (Chinese, English).
+
+    Parameters
+    ----------
+    assessment : pandas.DataFrame
+        An :func:`assessment_table` (rows of other regions are ignored).
+    dataset : ipanalysis.dataset.Dataset
+        For the region's names.
+    region : str
+        Region id.
+
+    Returns
+    -------
+    tuple of str
+        ``("滨海新区：27项目标，3项已实现，3项进展顺利，21项数据不足。…", "Binhai New Area: …")``.
+    """
+    from ipanalysis.formatting import STATUS_LABELS
+
+    rows = assessment[assessment["region"] == region]
+    zh_name, en_name = region_names(dataset, region)
+    counts = rows["status"].value_counts()
+    order = [*DECIDED_STATUSES, "insufficient_data"]
+    zh_parts = [f"{counts[s]}项{STATUS_LABELS[s][0]}" for s in order if s in counts]
+    en_parts = [f"{counts[s]} {STATUS_LABELS[s][1]}" for s in order if s in counts]
+    zh = f"{zh_name}：{len(rows)}项目标" + ("，" + "，".join(zh_parts) if zh_parts else "") + "。"
+    en = f"{en_name}: {len(rows)} targets" + (", " + ", ".join(en_parts) if en_parts else "") + "."
+    risky = rows[rows["status"].isin(AT_RISK_STATUSES)]
+    lacking = int(counts.get("insufficient_data", 0))
+    if len(risky):
+        names = indicator_names(dataset)["name_zh"]
+        listed = "、".join(str(names.get(i, i)) for i in risky["indicator"])
+        zh += f"需要关注：{listed}。"
+        en += f" Needing attention: {len(risky)} target(s) at risk, off track or missed."
+    elif lacking:
+        zh += f"没有目标存在风险；{lacking}项目标缺少数据，见“需要补充的数据”。"
+        en += f" No target is at risk; {lacking} lack figures (see 'Figures needed')."
+    else:
+        zh += "没有目标存在风险。"
+        en += " No target is at risk."
+    return zh, en
+
+
+def plain_note(rec: Mapping[str, Any], unit: str = "") -> tuple[str, str]:
+    """Explain a verdict without jargon, in Chinese and English.
+
+    Parameters
+    ----------
+    rec : mapping
+        A row of :func:`assessment_table`.
+    unit : str
+        The indicator's unit.
+
+    Returns
+    -------
+    tuple of str
+        E.g. ``("最新数据 61.6 件/万人（2024年）已达到目标。", "The latest figure … meets the
+        target.")``.
+    """
+    status = rec["status"]
+    unit_text = f" {unit}" if unit else ""
+    latest = ""
+    if not _missing(rec.get("latest_value")):
+        latest = f"{fmt_number(rec['latest_value'])}{unit_text}"
+    year = fmt_year(rec.get("latest_year"))
+    target_year = fmt_year(rec.get("target_year"))
+    p = rec.get("p_meet")
+    forecast = rec.get("forecast")
+    if status == "achieved":
+        return (
+            f"最新数据 {latest}（{year}年）已达到目标。",
+            f"The latest figure, {latest} ({year}), already meets the target.",
+        )
+    if status == "missed":
+        return (
+            f"目标年份已过，数据 {latest}（{year}年）未达到目标。",
+            f"The target year has passed and the figure, {latest} ({year}), falls short.",
+        )
+    if status == "insufficient_data":
+        n = int(rec.get("n_points") or 0)
+        held = f"只有{n}个年份的数据" if n else "没有数据"
+        held_en = f"only {n} year(s) of figures" if n else "no figures"
+        return (
+            f"{held}，无法判断；补充的数据见下表。",
+            f"{held_en[0].upper()}{held_en[1:]}: cannot judge yet; see the figures needed below.",
+        )
+    if not _missing(p) and not _missing(forecast):
+        chance = likelihood_text(p, rec.get("likelihood_zh"))
+        return (
+            f"按目前趋势，{target_year}年预计约 {fmt_number(forecast)}{unit_text}；"
+            f"达标概率 {chance}。",
+            f"On the current trend, about {fmt_number(forecast)}{unit_text} in {target_year}; "
+            f"chance of meeting the target {float(p):.0%}.",
+        )
+    ratio = rec.get("growth_ratio")
+    if not _missing(ratio):
+        return (
+            f"近年增长速度是达标所需速度的 {float(ratio):.1f} 倍（数据点少，结论较粗）。",
+            f"Recent growth is {float(ratio):.1f} times the growth the target needs "
+            "(few figures: a rough verdict).",
+        )
+    return ("", "")
+
+
+def track_record(outputs_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Read the backtest tables (the method's track record) when a run has written them.
+
+    Parameters
+    ----------
+    outputs_dir : pathlib.Path, optional
+        Default :func:`ipanalysis.paths.outputs_dir`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``{"backtest.csv": …, "backtest_targets.csv": …}`` for the files present and readable.
+    """
+    folder = Path(outputs_dir) if outputs_dir is not None else paths.outputs_dir()
+    found = {}
+    for name in BACKTEST_FILES:
+        try:
+            found[name] = pd.read_csv(folder / name, keep_default_na=False, na_values=[""])
+        except (OSError, ValueError, pd.errors.ParserError):
+            continue
+    return found

@@ -29,16 +29,25 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
     "missed": ("未实现", "missed"),
     "insufficient_data": ("数据不足", "insufficient data"),
 }
-#: Background colours (ColorBrewer RdYlGn, grey for no verdict); white text on the darkest.
+#: Background colours (ColorBrewer RdYlGn, grey for no verdict; the two ends darkened so that
+#: white text on them meets WCAG AA, 4.5:1 — see :func:`contrast_ratio` and the tests).
 STATUS_COLOURS: dict[str, str] = {
-    "achieved": "#1a9850",
+    "achieved": "#1a7a40",
     "on_track": "#a6d96a",
     "at_risk": "#fee08b",
     "off_track": "#fc8d59",
-    "missed": "#d73027",
+    "missed": "#b2182b",
     "insufficient_data": "#e0e0e0",
 }
-STATUS_TEXT_COLOURS: dict[str, str] = {"achieved": "#ffffff", "missed": "#ffffff"}
+#: Text colour on each status colour (both languages use it: no grey on colour).
+STATUS_TEXT_COLOURS: dict[str, str] = {
+    "achieved": "#ffffff",
+    "on_track": "#000000",
+    "at_risk": "#000000",
+    "off_track": "#000000",
+    "missed": "#ffffff",
+    "insufficient_data": "#000000",
+}
 CONFIDENCE_LABELS: dict[str, str] = {
     "high": "高 high",
     "medium": "中 medium",
@@ -143,12 +152,41 @@ def status_label(status: str) -> str:
     return f"{zh} {en}"
 
 
-def _bi(zh: str, en: str) -> str:
-    """Chinese, then the English in a smaller grey line (HTML, escaped)."""
+def _bi(zh: str, en: str, *, muted: bool = True) -> str:
+    """Chinese, then the English in a smaller line (HTML, escaped); grey only if ``muted``.
+
+    On a coloured status cell pass ``muted=False``: the English then takes the cell's text
+    colour, which meets the contrast the Chinese does.
+    """
     zh_html = html.escape(str(zh))
     if not en or en == zh:
         return zh_html
-    return f'{zh_html}<br><span style="color:#666;font-size:0.85em">{html.escape(str(en))}</span>'
+    colour = "color:#555;" if muted else ""
+    return f'{zh_html}<br><span style="{colour}font-size:0.85em">{html.escape(str(en))}</span>'
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """Return the WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21).
+
+    Parameters
+    ----------
+    foreground, background : str
+        Colours as ``#rrggbb``.
+
+    Returns
+    -------
+    float
+        (L1 + 0.05) / (L2 + 0.05) with L the relative luminance (WCAG 2.1, §1.4.3); AA asks
+        for at least 4.5 for normal text.
+    """
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def fmt_compact(value: Any) -> str:

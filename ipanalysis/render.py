@@ -11,17 +11,21 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pandas as pd
 from IPython.display import HTML
 
 from ipanalysis.display_tables import (
+    DECIDED_STATUSES,
     _indicator,
+    indicator_names,
     most_at_risk,
     region_names,
+    region_summary,
     reportable_regions,
     status_counts,
+    track_record,
     verdict_table,
 )
 from ipanalysis.formatting import (
@@ -36,6 +40,7 @@ from ipanalysis.formatting import (
     fmt_number,
     fmt_pct,
 )
+from ipanalysis.needs import template_name
 
 _TABLE_STYLES = [
     {"selector": "th", "props": [("text-align", "left"), ("vertical-align", "bottom")]},
@@ -127,7 +132,12 @@ def show_header(
 
 
 def show_verdicts(
-    assessment: pd.DataFrame, dataset: Any, *, uuid: str = "verdicts", notes: bool = True
+    assessment: pd.DataFrame,
+    dataset: Any,
+    *,
+    uuid: str = "verdicts",
+    notes: bool = True,
+    region_column: bool = False,
 ) -> HTML:
     """Return the verdict table, status colour-coded.
 
@@ -140,7 +150,9 @@ def show_verdicts(
     uuid : str
         Fixed Styler uuid (one per table in a notebook).
     notes : bool
-        Include the engine's note on each verdict.
+        Include a plain note on each verdict (technical detail folded away).
+    region_column : bool
+        Show the region even when the table has one region only.
 
     Returns
     -------
@@ -164,16 +176,19 @@ def show_verdicts(
             f"预测 [{level} 区间]<br>Forecast [{level} interval]": shown["forecast"],
             "达标概率<br>P(meet)": shown["p_meet"],
             "增长 实际/所需<br>Growth obs./req.": shown["growth"],
-            "状态<br>Status": [_bi(*STATUS_LABELS.get(s, (s, s))) for s in shown["status"]],
+            "状态<br>Status": [
+                _bi(*STATUS_LABELS.get(s, (s, s)), muted=False) for s in shown["status"]
+            ],
             "可信度<br>Confidence": shown["confidence"],
-            "方法<br>Method": shown["method"],
         }
     )
-    if assessment["region"].nunique() > 1:
-        frame.insert(0, "地区<br>Region", shown["region"])
+    if region_column or assessment["region"].nunique() > 1:
+        frame.insert(
+            0, "地区<br>Region", [_bi(*region_names(dataset, r)) for r in shown["region"]]
+        )
     small = []
     if notes:
-        frame["说明<br>Note"] = shown["note"].map(html.escape)
+        frame["说明<br>Note"] = [_note_cell(rec) for rec in shown.to_dict("records")]
         small = ["说明<br>Note"]
     return HTML(
         _styled_html(
@@ -184,6 +199,18 @@ def show_verdicts(
             small_columns=small,
         )
     )
+
+
+def _note_cell(rec: Mapping[str, Any]) -> str:
+    """Return a verdict's plain note with the technical detail folded in ``<details>``."""
+    plain = _bi(rec["plain_zh"], rec["plain_en"]) if rec["plain_zh"] else ""
+    detail = [f"方法 method: {rec['method']}"]
+    if rec.get("df"):
+        detail.append(f"自由度 df = {rec['df']}")
+    if rec["note"]:
+        detail.append(rec["note"])
+    body = "<br>".join(html.escape(d) for d in detail)
+    return f"{plain}<details><summary>技术细节 details</summary>{body}</details>"
 
 
 def show_status_counts(assessment: pd.DataFrame, *, uuid: str = "status_counts") -> HTML:
@@ -204,7 +231,8 @@ def show_status_counts(assessment: pd.DataFrame, *, uuid: str = "status_counts")
     counts = status_counts(assessment)
     frame = pd.DataFrame(
         {
-            "状态<br>Status": [_bi(*STATUS_LABELS[s]) for s in counts["status"]] + ["合计 total"],
+            "状态<br>Status": [_bi(*STATUS_LABELS[s], muted=False) for s in counts["status"]]
+            + ["合计 total"],
             "目标数<br>Targets": [*counts["count"].astype(str), str(int(counts["count"].sum()))],
         }
     )
@@ -265,7 +293,7 @@ def show_status_matrix(
                 tds.append("<td></td>")
                 continue
             worst = min(statuses, key=STATUS_ORDER.index)
-            label = "<br>".join(_bi(*STATUS_LABELS.get(s, (s, s))) for s in statuses)
+            label = "<br>".join(_bi(*STATUS_LABELS.get(s, (s, s)), muted=False) for s in statuses)
             tds.append(
                 f'<td style="background-color:{STATUS_COLOURS.get(worst, "#fff")};'
                 f'color:{STATUS_TEXT_COLOURS.get(worst, "#000")}">{label}</td>'
@@ -313,7 +341,11 @@ def show_counts_by_region(
         regions = reportable_regions(dataset)
     counts = status_counts(assessment, by_region=True, regions=regions)
     frame = pd.DataFrame(
-        {"地区<br>Region": [_bi(*region_names(dataset, r)) for r in counts.index]}
+        {
+            "地区<br>Region": [
+                _link(region_report_href(r), _bi(*region_names(dataset, r))) for r in counts.index
+            ]
+        }
     )
     for status in STATUS_ORDER:
         frame[_bi(*STATUS_LABELS[status])] = counts[status].astype(str).to_list()
@@ -356,7 +388,7 @@ def show_most_at_risk(
         return _empty(
             "没有存在风险或偏离目标的目标。", "No target is at risk, off track or missed."
         )
-    return show_verdicts(risky, dataset, uuid=uuid, notes=True)
+    return show_verdicts(risky, dataset, uuid=uuid, notes=True, region_column=True)
 
 
 def show_trends(trends: pd.DataFrame, *, uuid: str = "trends") -> HTML:
@@ -586,3 +618,211 @@ def show_figures_needed(needed: pd.DataFrame, *, uuid: str = "figures_needed") -
         }
     )
     return HTML(_styled_html(frame, uuid, small_columns=["达标所需路径<br>Required path"]))
+
+
+# --------------------------------------------------------------------------------------------
+# Answer first: summaries, links, method
+# --------------------------------------------------------------------------------------------
+
+
+def region_report_href(region: str, report: str = "forecast") -> str:
+    """Return the link from ``outputs/overview.html`` to a region's report (relative)."""
+    return f"{quote(region)}/{quote(report)}.html"
+
+
+def _link(href: str, text_html: str) -> str:
+    return f'<a href="{html.escape(href, quote=True)}">{text_html}</a>'
+
+
+def show_summary(assessment: pd.DataFrame, dataset: Any, region: str) -> HTML:
+    """Return the two-sentence answer that opens a region report, with its links.
+
+    Parameters
+    ----------
+    assessment : pandas.DataFrame
+        The region's :func:`~ipanalysis.display_tables.assessment_table`.
+    dataset : ipanalysis.dataset.Dataset
+        For names.
+    region : str
+        Region id.
+
+    Returns
+    -------
+    IPython.display.HTML
+        The summary in Chinese, then English, then links to the overview, the region's
+        trends report and its template of figures needed.
+    """
+    zh, en = region_summary(assessment, dataset, region)
+    links = " · ".join(
+        [
+            _link("../overview.html", "总览 overview"),
+            _link("trends.html", "数据与趋势 trends report"),
+            _link(
+                quote(template_name(region)), "需要补充的数据（CSV 模板） figures-needed template"
+            ),
+        ]
+    )
+    return HTML(
+        f'<p style="font-size:1.15em"><b>{html.escape(zh)}</b><br>{html.escape(en)}</p>'
+        f"<p>{links}</p>"
+    )
+
+
+def show_decided(assessment: pd.DataFrame, dataset: Any, *, uuid: str = "decided") -> HTML:
+    """Return every decided verdict across regions (region linked to its report), best first.
+
+    Parameters
+    ----------
+    assessment : pandas.DataFrame
+        An :func:`~ipanalysis.display_tables.assessment_table` over several regions.
+    dataset : ipanalysis.dataset.Dataset
+        For names and units.
+    uuid : str
+        Fixed Styler uuid.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Region, indicator, year, target, latest figure, p with its likelihood, status.
+    """
+    decided = assessment[assessment["status"].isin(DECIDED_STATUSES)].copy()
+    if decided.empty:
+        return _empty("还没有可以判断的目标。", "No target can be judged yet.")
+    order = {s: i for i, s in enumerate(DECIDED_STATUSES)}
+    decided["_order"] = decided["status"].map(order)
+    decided = decided.sort_values(["_order", "region", "indicator", "target_year"], kind="stable")
+    shown = verdict_table(decided.drop(columns="_order"), dataset)
+    frame = pd.DataFrame(
+        {
+            "地区<br>Region": [
+                _link(region_report_href(r), _bi(*region_names(dataset, r)))
+                for r in shown["region"]
+            ],
+            "指标<br>Indicator": [
+                _bi(z, e)
+                for z, e in zip(shown["indicator_zh"], shown["indicator_en"], strict=True)
+            ],
+            "年份<br>Year": shown["target_year"].astype(str),
+            "目标<br>Target": shown["target"].map(html.escape),
+            "最新<br>Latest": shown["latest"],
+            "达标概率<br>P(meet)": shown["p_meet"].map(html.escape),
+            "状态<br>Status": [
+                _bi(*STATUS_LABELS.get(s, (s, s)), muted=False) for s in shown["status"]
+            ],
+        }
+    )
+    return HTML(
+        _styled_html(frame, uuid, status_column="状态<br>Status", statuses=list(shown["status"]))
+    )
+
+
+def show_needed_by_region(
+    assessment: pd.DataFrame, dataset: Any, *, uuid: str = "needed_by_region"
+) -> HTML:
+    """Return, per region, the targets that need figures, with a link to its template.
+
+    Parameters
+    ----------
+    assessment : pandas.DataFrame
+        An :func:`~ipanalysis.display_tables.assessment_table` over several regions.
+    dataset : ipanalysis.dataset.Dataset
+        For names.
+    uuid : str
+        Fixed Styler uuid.
+
+    Returns
+    -------
+    IPython.display.HTML
+        One row per region: how many targets lack figures, which indicators, the template.
+    """
+    lacking = assessment[assessment["status"] == "insufficient_data"]
+    if lacking.empty:
+        return _empty("所有目标都有足够的数据。", "Every target has enough figures to assess.")
+    names = indicator_names(dataset)["name_zh"]
+    rows = []
+    for region, group in lacking.groupby("region", sort=True):
+        listed = "、".join(dict.fromkeys(str(names.get(i, i)) for i in group["indicator"]))
+        template = f"{quote(region)}/{quote(template_name(region))}"
+        rows.append(
+            {
+                "地区<br>Region": _link(
+                    region_report_href(region), _bi(*region_names(dataset, region))
+                ),
+                "目标数<br>Targets": str(len(group)),
+                "指标<br>Indicators": html.escape(listed),
+                "模板<br>Template": _link(template, "CSV 模板 template"),
+            }
+        )
+    return HTML(_styled_html(pd.DataFrame(rows), uuid, small_columns=["指标<br>Indicators"]))
+
+
+def show_region_links(dataset: Any, regions: Sequence[str] | None = None) -> HTML:
+    """Return links from the overview to every region's forecast and trends reports."""
+    regions = list(regions) if regions is not None else reportable_regions(dataset)
+    items = [
+        f"<li>{_link(region_report_href(r), html.escape(' '.join(region_names(dataset, r))))}"
+        f" — {_link(region_report_href(r, 'trends'), '数据与趋势 trends')}</li>"
+        for r in regions
+    ]
+    return HTML(f"<ul>{''.join(items)}</ul>")
+
+
+METHOD_ZH = (
+    "<p><b>达标概率（p）是什么</b>：把近年的数据拟合成一条趋势（对数值对年份的回归等简单模型），"
+    "假设未来的波动与过去相同，目标年份的数值落在目标一侧的概率。“很可能”“可能”“或许可能”"
+    "“不大可能”等用语按 IPCC 的可能性尺度由 p 换算而来。</p>"
+    "<p><b>它不包括什么</b>：趋势中断（政策变化、统计口径调整、经济冲击）、来源数据的错误，"
+    "以及模型本身选错的风险。数据点越少，区间越宽；只有两个数据点时不计算概率，改用增长比"
+    "（实际年均增长 ÷ 达标所需年均增长），结论较粗。</p>"
+)
+METHOD_EN = (
+    "<p><b>What p means</b>: the recent figures are fitted with a simple trend (such as a "
+    "regression of log value on year); assuming the future varies as the past did, p is the "
+    "probability that the target-year figure lands on the target's side. The phrases (likely, "
+    "about as likely as not, unlikely…) translate p on the IPCC likelihood scale.</p>"
+    "<p><b>What it does not cover</b>: breaks in the trend (policy, statistical definitions, "
+    "shocks), errors in the sources, and the risk that the model itself is wrong. Fewer figures "
+    "give wider intervals; with two figures there is no probability, and the verdict rests on "
+    "the growth ratio (observed ÷ required annual growth), a rough guide.</p>"
+)
+
+
+def show_method(*, outputs_dir: Any = None, uuid: str = "track_record") -> HTML:
+    """Return the method in plain Chinese with English alongside, and the track record.
+
+    The track record is read from ``outputs/backtest.csv`` and ``outputs/backtest_targets.csv``
+    when a run has written them; otherwise the section says so.
+
+    Parameters
+    ----------
+    outputs_dir : path, optional
+        Where the backtest tables are; default :func:`ipanalysis.paths.outputs_dir`.
+    uuid : str
+        Fixed Styler uuid prefix.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Two columns of text (中文 | English), then the backtest tables or a placeholder.
+    """
+    parts = [
+        '<table style="border-collapse:collapse"><tr>'
+        f'<td style="vertical-align:top;width:50%;padding-right:1em">{METHOD_ZH}</td>'
+        f'<td style="vertical-align:top;width:50%">{METHOD_EN}</td></tr></table>',
+        "<h4>过往表现 · Track record</h4>",
+    ]
+    record = track_record(outputs_dir)
+    if not record:
+        parts.append(
+            "<p><em>尚无回测结果（运行 <code>ipanalysis backtest</code> 后生成 "
+            "<code>outputs/backtest.csv</code>）。</em> No backtest results yet: "
+            "<code>ipanalysis backtest</code> writes <code>outputs/backtest.csv</code>.</p>"
+        )
+    captions = {
+        "backtest.csv": "预测方法回测（按日历年份的步长） Forecast backtest by calendar horizon",
+        "backtest_targets.csv": "历史目标：提前评估与实际结果 Past targets: verdict vs outcome",
+    }
+    for name, table in record.items():
+        shown = table.map(lambda v: fmt_number(v) if isinstance(v, float) else html.escape(str(v)))
+        parts.append(_styled_html(shown, f"{uuid}_{name.split('.')[0]}", caption=captions[name]))
+    return HTML("\n".join(parts))

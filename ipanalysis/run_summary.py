@@ -13,11 +13,9 @@ from typing import Any
 import pandas as pd
 
 from ipanalysis import paths
-from ipanalysis.display_tables import read_assessment_csv, region_names
-from ipanalysis.formatting import STATUS_LABELS, STATUS_ORDER, likelihood_text
+from ipanalysis.display_tables import DECIDED_STATUSES, read_assessment_csv, region_names
+from ipanalysis.formatting import STATUS_LABELS, likelihood_text
 
-#: Statuses that are a decision (everything but insufficient_data).
-DECIDED_STATUSES = ("achieved", "on_track", "at_risk", "off_track", "missed")
 #: The combined assessment a run writes.
 ASSESSMENT_FILE = "assessment.csv"
 
@@ -97,7 +95,8 @@ def summary_lines(
     lines = ["Verdicts 结论:"]
     for region, group in assessment.groupby("region", sort=True):
         counts = group["status"].value_counts()
-        parts = [f"{STATUS_LABELS[s][0]} {counts[s]}" for s in STATUS_ORDER if s in counts]
+        order = [*DECIDED_STATUSES, "insufficient_data"]
+        parts = [f"{STATUS_LABELS[s][0]} {counts[s]}" for s in order if s in counts]
         lines.append(f"  {region_names(dataset, region)[0]}: {len(group)}项 — {'，'.join(parts)}")
     decided = assessment[assessment["status"].isin(DECIDED_STATUSES)]
     for rec in decided.sort_values(["region", "status", "indicator"]).to_dict("records"):
