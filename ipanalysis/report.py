@@ -29,6 +29,7 @@ from ipanalysis.display_tables import (  # noqa: F401
     conflict_table,
     figures_needed,
     figures_table,
+    fmt_required,
     indicator_names,
     most_at_risk,
     plain_note,

@@ -291,3 +291,35 @@ def test_changing_one_figure_that_flips_a_verdict_fails_nbval(flipped_data):
     env.pop("IPANALYSIS_DATA_DIR")
     passed = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=root)
     assert passed.returncode == 0, passed.stdout[-3000:]
+
+
+# --- notebooks refuse an unknown region ---------------------------------------------------
+
+
+def test_check_regions_uses_the_runner_rule(mini):
+    from ipanalysis.runner import RunConfigError, check_region_ids
+
+    with pytest.raises(RunConfigError) as err:
+        report.check_regions(mini, "nosuch")
+    with pytest.raises(RunConfigError) as expected:
+        check_region_ids(["nosuch"], report.reportable_regions(mini))
+    assert str(err.value) == str(expected.value)
+    assert report.check_regions(mini, None) == report.reportable_regions(mini)
+
+
+@pytest.mark.parametrize("notebook", ["forecast", "trends"])
+def test_plain_papermill_with_an_unknown_region_fails_like_the_runner(notebook, tmp_path):
+    # issue 10 item 6: on main `papermill … -p region nosuch` exited 0 with an empty report
+    import papermill
+
+    with pytest.raises(papermill.PapermillExecutionError) as err:
+        papermill.execute_notebook(
+            str(paths.NOTEBOOKS_DIR / f"{notebook}.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            parameters={"region": "nosuch"},
+            progress_bar=False,
+        )
+    assert "RunConfigError" in str(err.value)
+    assert "Unknown region 'nosuch'. Valid regions: binhai, hongqiao, nankai, tianjin" in str(
+        err.value
+    )
