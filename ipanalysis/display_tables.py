@@ -927,8 +927,8 @@ def region_summary(assessment: pd.DataFrame, dataset: Any, region: str) -> tuple
         zh += f"需要关注：{listed}。"
         en += f" Needing attention: {len(risky)} target(s) at risk, off track or missed."
     elif lacking:
-        zh += f"没有目标存在风险；{lacking}项目标缺少数据，见“需要补充的数据”。"
-        en += f" No target is at risk; {lacking} lack figures (see 'Figures needed')."
+        zh += "没有目标存在风险；缺少数据的目标见“需要补充的数据”。"
+        en += " No target is at risk; for the targets lacking figures see 'Figures needed'."
     else:
         zh += "没有目标存在风险。"
         en += " No target is at risk."
