@@ -68,16 +68,25 @@ def _count_table(title: str, counts: pd.DataFrame) -> Table:
 
 
 @app.command()
-def validate() -> None:
-    """Validate every table in data/ and print a summary (counts and conflicts)."""
+def validate(
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Also print counts by region, source, indicator.")
+    ] = False,
+) -> None:
+    """Validate every table in data/ and print one summary line (--detail for tables)."""
     ds = _load()
     obs = ds.observations
     stated = obs[~obs["derived"]]
     console.print(
         f"[green]OK[/green]: {len(ds.sources)} sources, {len(ds.regions)} regions, "
-        f"{len(ds.indicators)} indicators, {len(stated)} stated figures, "
-        f"{int(obs['derived'].sum())} derived figures, {len(ds.targets)} targets."
+        f"{len(ds.indicators)} indicators, {len(stated)} stated + "
+        f"{int(obs['derived'].sum())} derived figures, {len(ds.targets)} targets, "
+        f"{ds.conflicts.groupby(['region', 'indicator', 'year', 'period']).ngroups} conflicts.",
+        highlight=False,
+        soft_wrap=True,
     )
+    if not detail:
+        return
     names = ds.regions.set_index("region_id")["name_zh"]
     by_region = (
         pd.DataFrame(

@@ -525,6 +525,15 @@ def verdict_table(assessment: pd.DataFrame, dataset: Any) -> pd.DataFrame:
                 "plain_zh": plain[0],
                 "plain_en": plain[1],
                 "df": "" if _missing(rec.get("df")) else str(int(rec["df"])),
+                # columns the assessment gains in issue 8; empty when absent
+                "provisional": bool(rec.get("provisional")) and not _missing(rec["provisional"]),
+                "citations": "" if _missing(rec.get("citations")) else str(rec["citations"]),
+                "revised_from": ""
+                if _missing(rec.get("revised_from"))
+                else str(rec["revised_from"]),
+                "growth_ratio_latest": ""
+                if _missing(rec.get("growth_ratio_latest"))
+                else f"{float(rec['growth_ratio_latest']):.2f}",
                 "target_id": rec["target_id"],
             }
         )

@@ -177,7 +177,8 @@ def show_verdicts(
             "达标概率<br>P(meet)": shown["p_meet"],
             "增长 实际/所需<br>Growth obs./req.": shown["growth"],
             "状态<br>Status": [
-                _bi(*STATUS_LABELS.get(s, (s, s)), muted=False) for s in shown["status"]
+                _status_cell(s, p)
+                for s, p in zip(shown["status"], shown["provisional"], strict=True)
             ],
             "可信度<br>Confidence": shown["confidence"],
         }
@@ -201,12 +202,27 @@ def show_verdicts(
     )
 
 
+def _status_cell(status: str, provisional: bool = False) -> str:
+    """Return a status label in both languages, marked 暂定 provisional when it is."""
+    zh, en = STATUS_LABELS.get(status, (status, status))
+    if provisional:
+        zh, en = f"{zh}（暂定）", f"{en} (provisional)"
+    return _bi(zh, en, muted=False)
+
+
 def _note_cell(rec: Mapping[str, Any]) -> str:
     """Return a verdict's plain note with the technical detail folded in ``<details>``."""
     plain = _bi(rec["plain_zh"], rec["plain_en"]) if rec["plain_zh"] else ""
     detail = [f"方法 method: {rec['method']}"]
     if rec.get("df"):
         detail.append(f"自由度 df = {rec['df']}")
+    if rec.get("growth_ratio_latest"):
+        detail.append(f"增长比（自最新数据） growth ratio from the latest figure: "
+                      f"{rec['growth_ratio_latest']}")  # fmt: skip
+    if rec.get("revised_from"):
+        detail.append(f"修订自 revises: {rec['revised_from']}")
+    if rec.get("citations"):
+        detail.append(f"来源 cited in: {rec['citations']}")
     if rec["note"]:
         detail.append(rec["note"])
     body = "<br>".join(html.escape(d) for d in detail)

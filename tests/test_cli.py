@@ -1,5 +1,7 @@
 """The command line: summaries, refusals with exit codes, files written only on success."""
 
+import re
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -10,8 +12,11 @@ from tests.conftest import read_rows, write_table
 runner = CliRunner()
 
 
-def test_validate_prints_counts_and_conflicts_for_the_shipped_data():
+def test_validate_prints_one_line_then_detail_on_request():
     result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("\n") == 1 and re.search(r"\d+ conflicts\.", result.output)
+    result = runner.invoke(app, ["validate", "--detail"])
     assert result.exit_code == 0, result.output
     assert "OK:" in result.output and "targets" in result.output
     assert "conflict(s)" in result.output

@@ -105,3 +105,22 @@ def test_method_section_reads_the_track_record_or_says_it_is_missing(tmp_path):
     ).to_csv(tmp_path / "backtest.csv", index=False)  # fmt: skip
     shown = report.show_method(outputs_dir=tmp_path).data
     assert "deployed" in shown and "No backtest results yet" not in shown
+
+
+def test_issue_8_columns_are_used_when_present(shipped, assessment):
+    decided, _ = report.split_decided(assessment)
+    plain = report.show_verdicts(decided, shipped).data  # without the new columns: works
+    assert "暂定" not in plain
+    richer = decided.assign(
+        provisional=[True] + [False] * (len(decided) - 1),
+        citations="src-a; src-b",
+        revised_from="",
+        growth_ratio_latest=1.25,
+        likelihood_zh="测试用语",
+    )
+    shown = report.show_verdicts(richer, shipped).data
+    assert shown.count("暂定") == 1 and "provisional" in shown
+    assert "src-a; src-b" in shown and "1.25" in shown
+    with_p = richer.dropna(subset=["p_meet"])
+    if len(with_p):
+        assert "测试用语" in shown  # the assessment's phrase, not a recomputed one
