@@ -21,7 +21,7 @@ from ipanalysis.formatting import (
     AT_RISK_STATUSES,
     CONFIDENCE_LABELS,
     KIND_LABELS,
-    MIN_POINTS_GROWTH,
+    MIN_POINTS_INTERVAL,
     STATUS_ORDER,
     _missing,
     fmt_number,
@@ -760,6 +760,60 @@ def required_paths(
     return out
 
 
+def years_to_settle(target: dict[str, Any], held: Sequence[int], latest_year: int) -> list[int]:
+    """Return the years whose figures would let the assessment decide a target.
+
+    Targets over a period (every year, cumulative, annual average, keep improving) need each
+    year from the period's start; average-growth targets the base year and the latest years;
+    level targets the three latest years (two give a growth ratio, three an interval), plus
+    the target year itself once it is past. Years already held are left out.
+
+    Parameters
+    ----------
+    target : dict
+        A row of ``targets.csv`` (``kind``, ``target_year``, ``base_year``, ``start_year``).
+    held : sequence of int
+        Years with a figure already.
+    latest_year : int
+        The latest year any figure in the dataset is for (figures after it are not out yet).
+
+    Returns
+    -------
+    list of int
+        Sorted years.
+    """
+    last = min(int(target["target_year"]), int(latest_year))
+    years = set(range(last - MIN_POINTS_INTERVAL + 1, last + 1))
+    start = target.get("start_year")
+    base = target.get("base_year")
+    if target["kind"] in ("every_year", "cumulative", "annual_average", "keep_improving"):
+        if not pd.isna(start):
+            years = set(range(int(start), last + 1)) or {last}
+        elif not pd.isna(base):
+            years = set(range(int(base), last + 1))
+    elif not pd.isna(base):
+        years.add(int(base))
+    return sorted(y for y in years if y not in set(held) and y <= last)
+
+
+def latest_figure_year(dataset: Any, as_of: int | None = None) -> int:
+    """Return the latest year a figure can be asked for: ``as_of``, else the newest figure's.
+
+    Parameters
+    ----------
+    dataset : ipanalysis.dataset.Dataset
+        The dataset.
+    as_of : int, optional
+        The assessment's cut-off year.
+
+    Returns
+    -------
+    int
+        The year (figures for later years are not published yet).
+    """
+    return int(as_of) if as_of is not None else int(dataset.observations["year"].max())
+
+
 def figures_needed(
     dataset: Any,
     assessment: pd.DataFrame,
@@ -793,6 +847,8 @@ def figures_needed(
         ``insufficient_data``; ``required`` lists ``year: value`` pairs.
     """
     lacking = assessment[assessment["status"] == "insufficient_data"]
+    targets = dataset.targets.set_index("target_id")
+    latest = latest_figure_year(dataset, as_of)
     paths = required_paths(dataset, lacking, as_of=as_of, min_reliability=min_reliability)
     series = region_series(dataset, None, as_of=as_of, min_reliability=min_reliability)
     rows = []
@@ -805,18 +861,14 @@ def figures_needed(
             ].astype(int)
         )
         n = len(held)
-        last = int(as_of) if as_of is not None else int(rec["target_year"]) - 1
-        if rec["target_kind"] == "keep_improving":
-            collect = "逐年数据 every year's figure up to the target year"
-        elif n == 0:
-            collect = (
-                f"至少两年数据（三年可得预测区间），如 {last - 2}–{last} / "
-                f"figures for 2+ years (3+ for an interval), e.g. {last - 2}–{last}"
-            )
-        elif n < MIN_POINTS_GROWTH:
-            collect = (
-                f"再补一年以上数据（现有 {held[-1]}）/ one more year at least (have {held[-1]})"
-            )
+        target = (
+            targets.loc[rec["target_id"]].to_dict() if rec["target_id"] in targets.index else {}
+        )
+        years = years_to_settle({**target, "kind": rec["target_kind"],
+                                 "target_year": rec["target_year"]}, held, latest)  # fmt: skip
+        if years:
+            listed = "、".join(str(y) for y in years)
+            collect = f"{listed} 年数据 / figures for {', '.join(str(y) for y in years)}"
         else:
             collect = "见说明 see note"
         path = paths[paths["target_id"] == rec["target_id"]]

@@ -20,9 +20,11 @@ from ipanalysis import paths
 from ipanalysis.display_tables import (
     assessment_table,
     indicator_names,
+    latest_figure_year,
     region_series,
     reportable_regions,
     target_text,
+    years_to_settle,
 )
 from ipanalysis.output import write_csv_atomic
 
@@ -31,8 +33,6 @@ TEMPLATE_COLUMNS = [
     "region", "indicator", "name_zh", "unit", "year", "period", "value", "scale", "qualifier",
     "scale_missing_in_quote", "source", "quote", "note",
 ]  # fmt: skip
-#: Years of figures asked for a level target (three give a forecast interval).
-YEARS_FOR_INTERVAL = 3
 
 
 def template_name(region: str) -> str:
@@ -49,42 +49,6 @@ def template_name(region: str) -> str:
         ``observations-<region>-needed.csv``: matches ``data/observations-*.csv``.
     """
     return f"observations-{region}-needed.csv"
-
-
-def years_to_settle(target: dict[str, Any], held: Sequence[int], latest_year: int) -> list[int]:
-    """Return the years whose figures would let the assessment decide a target.
-
-    Targets over a period (every year, cumulative, annual average, keep improving) need each
-    year from the period's start; average-growth targets the base year and the latest years;
-    level targets the three latest years (two give a growth ratio, three an interval), plus
-    the target year itself once it is past. Years already held are left out.
-
-    Parameters
-    ----------
-    target : dict
-        A row of ``targets.csv`` (``kind``, ``target_year``, ``base_year``, ``start_year``).
-    held : sequence of int
-        Years with a figure already.
-    latest_year : int
-        The latest year any figure in the dataset is for (figures after it are not out yet).
-
-    Returns
-    -------
-    list of int
-        Sorted years.
-    """
-    last = min(int(target["target_year"]), int(latest_year))
-    years = set(range(last - YEARS_FOR_INTERVAL + 1, last + 1))
-    start = target.get("start_year")
-    base = target.get("base_year")
-    if target["kind"] in ("every_year", "cumulative", "annual_average", "keep_improving"):
-        if not pd.isna(start):
-            years = set(range(int(start), last + 1)) or {last}
-        elif not pd.isna(base):
-            years = set(range(int(base), last + 1))
-    elif not pd.isna(base):
-        years.add(int(base))
-    return sorted(y for y in years if y not in set(held) and y <= last)
 
 
 def needs_template(
@@ -115,7 +79,7 @@ def needs_template(
     ]
     names = indicator_names(dataset)
     series = region_series(dataset, region, as_of=as_of)
-    latest = int(as_of) if as_of is not None else int(dataset.observations["year"].max())
+    latest = latest_figure_year(dataset, as_of)
     targets = dataset.targets.set_index("target_id")
     rows: dict[tuple[str, int], dict[str, Any]] = {}
     for rec in lacking.to_dict("records"):

@@ -31,6 +31,7 @@ from ipanalysis.display_tables import (  # noqa: F401
     figures_table,
     fmt_required,
     indicator_names,
+    latest_figure_year,
     most_at_risk,
     plain_note,
     read_assessment_csv,
@@ -47,6 +48,7 @@ from ipanalysis.display_tables import (  # noqa: F401
     trend_table,
     verdict_table,
     with_indicator_names,
+    years_to_settle,
 )
 from ipanalysis.formatting import (  # noqa: F401
     AT_RISK_STATUSES,

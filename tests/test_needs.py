@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 from ipanalysis import paths, report
 from ipanalysis.cli import app
 from ipanalysis.dataset import load_dataset
+from ipanalysis.display_tables import years_to_settle
 from ipanalysis.errors import DataValidationError
-from ipanalysis.needs import TEMPLATE_COLUMNS, template_name, years_to_settle
+from ipanalysis.needs import TEMPLATE_COLUMNS, template_name
 
 runner = CliRunner()
 SOURCE_TEXT = "南开区2024年有效发明专利1.21万件。2025年底，全区有效发明专利达到1.32万件。"
