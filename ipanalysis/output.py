@@ -276,25 +276,29 @@ def format_cell(value: Any) -> str:
     Returns
     -------
     str
-        ``1,234``, ``0.8125``, ``True``, text as is; ``–`` for NaN, None and ``<NA>``.
+        ``2024`` (integers below 10,000 plain), ``72,904``, ``0.8125``, ``True``, text as
+        is; ``–`` for NaN, None and ``<NA>``.
     """
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return "–"
     if isinstance(value, bool | np.bool_):
         return str(bool(value))
-    if isinstance(value, float | int) or hasattr(value, "dtype"):
-        try:
-            return fmt_number(value)
-        except (TypeError, ValueError):
-            return str(value)
+    if isinstance(value, int | np.integer):  # years stay 2024; counts from 10,000 separated
+        return f"{int(value):,}" if abs(int(value)) >= 10_000 else str(int(value))
+    if isinstance(value, float | np.floating):
+        return fmt_number(value)
     return str(value)
 
 
 def print_frame(df: pd.DataFrame, title: str, console: Console) -> None:
     """Print a small tidy frame as a table (numbers as :func:`format_cell`)."""
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, collapse_padding=True)
+    # headers whole when they fit the console; folded rather than columns dropped otherwise
+    fits = sum(len(str(c)) + 1 for c in df.columns) + 2 <= console.width
     for col in df.columns:
-        table.add_column(escape(str(col)), overflow="fold")
+        table.add_column(
+            escape(str(col)), overflow="fold", min_width=len(str(col)) if fits else None
+        )
     for row in df.itertuples(index=False):
         table.add_row(*(escape(format_cell(v)) for v in row))
     console.print(table)

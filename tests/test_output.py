@@ -53,6 +53,7 @@ def test_format_cell_never_prints_nan_or_exponents():
         assert format_cell(missing) == "–"
     assert format_cell(1.234e-7) == "0"
     assert format_cell(np.float64(72904.2)) == "72,904"
+    assert format_cell(np.int64(2024)) == "2024" and format_cell(72904) == "72,904"
     assert format_cell(True) == "True" and format_cell(np.True_) == "True"
 
 
@@ -75,3 +76,12 @@ def test_assess_fits_100_columns_without_scientific_notation(tmp_path):
     assert not re.search(r"\d[eE][+-]?\d", result.stdout)
     assert not re.search(r"\bnan\b|<NA>", result.stdout)
     assert "亿元" in result.stdout  # units beside the figures
+
+
+def test_print_frame_folds_headers_rather_than_dropping_columns():
+    out = io.StringIO()
+    frame = pd.DataFrame({f"a_long_column_name_{i}": [f"v{i}"] for i in range(10)})
+    print_frame(frame, "wide", Console(file=out, width=100))
+    text = out.getvalue()
+    assert all(f"v{i}" in text for i in range(10))
+    assert max(cell_len(line) for line in text.splitlines()) <= 100
