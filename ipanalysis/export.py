@@ -192,8 +192,11 @@ def export_all(dataset: Any, out_dir: Path | None = None) -> list[Path]:
     written = [write_csv(table, out / f"{name}.csv") for name, table in sheets.items()]
     workbook = out / WORKBOOK_NAME
     tmp = out / f".{WORKBOOK_NAME}.tmp"
-    with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        for name, table in sheets.items():
-            table.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, 0))
-    tmp.replace(workbook)
+    try:  # readers see the old workbook or the complete new one
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            for name, table in sheets.items():
+                table.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, 0))
+        tmp.replace(workbook)
+    finally:
+        tmp.unlink(missing_ok=True)
     return [*written, workbook]
