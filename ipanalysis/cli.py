@@ -1,6 +1,8 @@
 """The ``ipanalysis`` command: validate the data, assess targets, backtest, run the notebooks."""
 
 import ast
+import os
+from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
@@ -22,8 +24,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-if not console.is_terminal:  # piped or in CI: wide enough for the verdict table, no colour codes
-    console = Console(width=200, color_system=None)
+if not console.is_terminal and not os.environ.get("COLUMNS"):  # piped or in CI: 100 columns
+    console = Console(width=100)
 
 
 def _check_option(value: object, valid: bool, expected: str) -> object:
@@ -305,12 +307,14 @@ def run(
     allow_fewer_figures: AllowFewerOption = False,
 ) -> None:
     """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG."""
+    from ipanalysis.run_summary import read_previous_assessment, summary_lines
     from ipanalysis.runner import RunConfigError, run_notebooks
 
     ds = _load()  # refuse to start on invalid data, before any notebook runs
     _check_regions(ds, region)
     if not allow_fewer_figures:
         _check_figures_kept(ds)
+    before = read_previous_assessment()  # to say what changed
     try:
         summary = run_notebooks(
             region or None,
@@ -325,8 +329,47 @@ def run(
         console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False)
         raise typer.Exit(2) from None
     console.print(str(summary), markup=False, highlight=False)
+    after = read_previous_assessment()
+    if after is not None:
+        console.print("\n".join(summary_lines(after, ds, before)), markup=False, highlight=False)
     if summary.failures:
         raise typer.Exit(1)
+
+
+@app.command()
+def needs(
+    region: RegionOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for the templates (default outputs/<region>/)."),
+    ] = None,
+) -> None:
+    """Write, per region, a CSV of the figures that would settle its insufficient-data targets."""
+    from ipanalysis.needs import write_needs_templates
+
+    ds = _load()
+    regions = _check_regions(ds, region) or ds.region_ids()
+    for path in write_needs_templates(ds, regions=regions, out_dir=out):
+        console.print(f"Wrote {path}", markup=False, highlight=False)
+    console.print(
+        "Fill in value, source and quote in Excel/WPS, save as CSV UTF-8 into data/ "
+        "(keep the name observations-*.csv), then run `ipanalysis validate`.",
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command()
+def export(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write to (default outputs/export/).")
+    ] = None,
+) -> None:
+    """Write the resolved dataset and the assessment as an Excel workbook and tidy CSVs."""
+    from ipanalysis.export import export_all
+
+    for path in export_all(_load(), out):
+        console.print(f"Wrote {path}", markup=False, highlight=False)
 
 
 def _parse_params(pairs: list[str]) -> dict[str, object]:

@@ -14,6 +14,11 @@ from ipanalysis import paths
 from ipanalysis.checks import check_dataset
 from ipanalysis.derive import SCALE_FACTORS, derive_figures, stated_figures
 from ipanalysis.errors import DataValidationError
+from ipanalysis.extra_observations import (
+    check_extra_observations,
+    merge_extra_observations,
+    read_extra_observations,
+)
 from ipanalysis.tables import RELIABILITY_GRADES, TABLES, read_checked_tables
 
 FIGURE_KEY = ["region", "indicator", "year", "period"]
@@ -269,8 +274,14 @@ def load_dataset(data_dir: Path | None = None) -> Dataset:
         name: (data_dir / f"{name}.csv").relative_to(label_root).as_posix() for name in TABLES
     }
     issues = check_dataset(tables, labels, data_dir / "sources", schema_issues)
+    # filled-in "figures needed" templates (data/observations-*.csv), checked file by file
+    extra, extra_issues = read_extra_observations(data_dir, label_root)
+    if "observations" in tables and "sources" in tables:
+        issues += check_extra_observations(tables, labels, extra, data_dir / "sources")
+    issues += extra_issues
     if schema_issues or issues:  # every independent problem at once, schema and cross-table
         raise DataValidationError([*schema_issues, *issues])
+    tables["observations"] = merge_extra_observations(tables["observations"], extra)
 
     stated = stated_figures(tables["observations"])
     derived = derive_figures(stated, tables["relations"], tables["regions"])

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,11 +36,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from ipanalysis import fonts
-from ipanalysis.forecast import estimate_pools
-from ipanalysis.report import (
-    STATUS_COLOURS,
-    STATUS_LABELS,
-    STATUS_ORDER,
+from ipanalysis.display_tables import (
     indicator_names,
     region_names,
     region_series,
@@ -47,12 +44,22 @@ from ipanalysis.report import (
     required_paths,
     status_counts,
 )
+from ipanalysis.forecast import estimate_pools
+from ipanalysis.formatting import (
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    STATUS_ORDER,
+    STATUS_TEXT_COLOURS,
+    fmt_number,
+)
 
 #: Panels per row in the small-multiples figures.
 NCOLS = 4
 #: Size of one panel's axes in inches, and the room around it (left, right, top, bottom).
 AXES_SIZE = (2.45, 1.55)
 PANEL_PAD = (0.75, 0.15, 0.5, 0.3)
+#: Narrowest figure, in inches (a one-panel figure is widened to this: ~630 px at DPI).
+MIN_WIDTH = 7.0
 #: Room for the figure title and the legend, in inches.
 TITLE_HEIGHT = 0.45
 LEGEND_HEIGHT = 0.55
@@ -76,9 +83,33 @@ def _indicator_label(names: pd.DataFrame, indicator: str, *, wrap: int = 14) -> 
         zh, en = str(names.at[indicator, "name_zh"]), str(names.at[indicator, "name_en"])
     else:
         zh = en = indicator
-    text = _label(zh, en)
-    width = wrap if fonts.use_chinese() else wrap * 2
+    return wrap_label(_label(zh, en), wrap)
+
+
+def wrap_label(text: str, width: int) -> str:
+    """Wrap a label: Chinese every ``width`` characters, other text at word boundaries.
+
+    Parameters
+    ----------
+    text : str
+        The label.
+    width : int
+        Characters per line for Chinese; twice that for text with spaces (English).
+
+    Returns
+    -------
+    str
+        Lines joined by newlines; an English word is never split ("operation", not
+        "o / peration").
+    """
+    if " " in text or text.isascii():
+        return "\n".join(textwrap.wrap(text, width * 2, break_long_words=False)) or text
     return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def _legend_label(zh: str, en: str) -> str:
+    """One legend for both languages: ``趋势 trend`` (English alone without a CJK font)."""
+    return fonts.label(zh, en) if not fonts.use_chinese() else f"{zh} {en}"
 
 
 #: English for the units of ``indicators.csv``, used when figures fall back to English.
@@ -166,7 +197,8 @@ def _grid(
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
     left, right, top, bottom = PANEL_PAD
-    cell_w, cell_h = AXES_SIZE[0] + left + right, AXES_SIZE[1] + top + bottom
+    axes_w = max(AXES_SIZE[0], MIN_WIDTH / ncols - left - right)
+    cell_w, cell_h = axes_w + left + right, AXES_SIZE[1] + top + bottom
     head = TITLE_HEIGHT if title else 0.1
     foot = LEGEND_HEIGHT if legend else 0.1
     width, height = cell_w * ncols, cell_h * nrows + head + foot
@@ -178,7 +210,7 @@ def _grid(
         right=1 - right / width,
         top=1 - (head + top) / height,
         bottom=(foot + bottom) / height,
-        wspace=(left + right) / AXES_SIZE[0],
+        wspace=(left + right) / axes_w,
         hspace=(top + bottom) / AXES_SIZE[1],
     )
     axes = [fig.add_subplot(grid[i // ncols, i % ncols]) for i in range(n)]
@@ -212,9 +244,9 @@ def _draw_observed(ax: Any, obs: pd.DataFrame) -> None:
 def _observed_legend() -> list[Any]:
     return [
         Line2D([], [], marker="o", color=OBSERVED_COLOUR, linewidth=0.8, markersize=4,
-               label=_label("公布数据", "stated figure")),
+               label=_legend_label("公布数据", "stated figure")),
         Line2D([], [], marker="o", color=OBSERVED_COLOUR, linewidth=0, markersize=4,
-               markerfacecolor="white", label=_label("推算数据", "derived figure")),
+               markerfacecolor="white", label=_legend_label("推算数据", "derived figure")),
     ]  # fmt: skip
 
 
@@ -283,7 +315,7 @@ def _sparkline(ax: Any, obs: pd.DataFrame, col: int, row: int, title: str, unit:
     """Draw one indicator in the cell (col, row) of a unit grid (y grows downwards)."""
     years = obs["year"].to_numpy(dtype=float)
     values = obs["value"].to_numpy(dtype=float)
-    x0, x1 = col + 0.08, col + 0.92
+    x0, x1 = col + 0.36, col + 0.95  # room on the left for the y-axis labels
     y_top, y_bottom = row + 0.42, row + 0.82  # the line's band; the title sits above
     span = years.max() - years.min()
     xs = x0 + (years - years.min()) / span * (x1 - x0) if span > 0 else np.full(years.size, x0)
@@ -299,17 +331,21 @@ def _sparkline(ax: Any, obs: pd.DataFrame, col: int, row: int, title: str, unit:
             markerfacecolor="white", markeredgecolor=OBSERVED_COLOUR,
             markeredgewidth=1.0)  # fmt: skip
     ax.text(col + 0.03, row + 0.05, title, fontsize=7.5, va="top", ha="left")
+    # axes: a y axis with the lowest and highest figure, an x axis with the first and last year
+    axis = {"color": "#888888", "linewidth": 0.6}
+    ax.plot([x0 - 0.02, x0 - 0.02], [y_top, y_bottom], **axis)
+    ax.plot([x0 - 0.02, x1], [y_bottom + 0.02, y_bottom + 0.02], **axis)
+    label = {"fontsize": 6.5, "color": "#333333"}
     unit_text = f" {unit}" if unit else ""
-    ax.text(x0, y_bottom + 0.06, f"{int(years[0])}: {_fmt(values[0])}", fontsize=6.5,
-            va="top", ha="left", color="#444444")  # fmt: skip
-    ax.text(x1, y_top - 0.05, f"{int(years[-1])}: {_fmt(values[-1])}{unit_text}", fontsize=6.5,
-            va="bottom", ha="right", color="#444444")  # fmt: skip
+    ax.text(x0 - 0.03, y_top, f"{_fmt(hi)}{unit_text}", ha="right", va="center", **label)
+    if hi > lo:
+        ax.text(x0 - 0.03, y_bottom, _fmt(lo), ha="right", va="center", **label)
+    ax.text(x0, y_bottom + 0.04, str(int(years.min())), ha="left", va="top", **label)
+    ax.text(x1, y_bottom + 0.04, str(int(years.max())), ha="right", va="top", **label)
     ax.plot([col + 0.03, col + 0.97], [row + 0.97, row + 0.97], color="#e0e0e0", linewidth=0.6)
 
 
 def _fmt(value: float) -> str:
-    from ipanalysis.report import fmt_number
-
     return fmt_number(value)
 
 
@@ -366,6 +402,7 @@ def plot_forecasts(
     pools = estimate_pools(series, dataset.indicators)
     several_regions = targets["region"].nunique() > 1
     fig, axes = _grid(len(targets))
+    any_interval = any_path = False
     for ax, rec in zip(axes, targets.to_dict("records"), strict=True):
         obs = series[
             (series["region"] == rec["region"]) & (series["indicator"] == rec["indicator"])
@@ -381,12 +418,14 @@ def plot_forecasts(
             ax.plot(pred["year"], pred["forecast"], color=TREND_COLOUR, linewidth=1.2, zorder=1)
             drawn.append(pred["forecast"])
             if fit.has_interval:
+                any_interval = True
                 ax.fill_between(pred["year"], pred["lower"], pred["upper"], color=TREND_COLOUR,
                                 alpha=0.15, linewidth=0, zorder=0)  # fmt: skip
         path = paths[paths["target_id"] == rec["target_id"]]
         status = rec["status"]
-        if status in SETTLED:  # met or missed: no path to follow any more
-            path = path.iloc[0:0]
+        if status in SETTLED or not path_points_forward(path, rec.get("comparator")):
+            path = path.iloc[0:0]  # settled, or already beaten: no path to follow any more
+        any_path = any_path or len(path) > 0
         drawn.append(path["required_value"])
         if len(path) > 1:
             ax.plot(path["year"], path["required_value"], color=REQUIRED_COLOUR, linestyle="--",
@@ -402,7 +441,7 @@ def plot_forecasts(
             if rec["target_kind"] == "range" and pd.notna(top):
                 ax.vlines(target_year, value, top, color=TARGET_COLOUR, linewidth=3, zorder=4)
             ax.plot([target_year], [value], linestyle="none", marker="*", markersize=11,
-                    color=TARGET_COLOUR, zorder=4)  # fmt: skip
+                    color=TARGET_COLOUR, zorder=4, clip_on=False)  # fmt: skip
         drawn.append(pd.Series([value]))
         ax.set_xlim(min(float(obs["year"].min()), target_year) - 0.5, target_year + 0.5)
         colour = STATUS_COLOURS.get(status, "#999999")
@@ -414,26 +453,58 @@ def plot_forecasts(
         if several_regions:
             title = f"{_label(*region_names(dataset, rec['region']))} · {title}"
         # A fixed title position: matplotlib's automatic one costs a layout pass per Axes.
-        ax.set_title(f"{title}\n{target_year} · {_label(zh, en)}", fontsize=8, loc="left",
-                     y=1.0, pad=4)  # fmt: skip
-        ax.set_ylabel(_unit(names, rec["indicator"]), fontsize=7)
+        unit = _unit(names, rec["indicator"])  # in the title: horizontal, not a sideways label
+        ax.set_title(f"{title}\n{target_year} · {_label(zh, en)}" + (f" · {unit}" if unit else ""),
+                     fontsize=8, loc="left", y=1.0, pad=4)  # fmt: skip
         _style_axis(ax, pd.concat(drawn, ignore_index=True))
+        ax.margins(y=0.12)  # room for the star above the highest point
         ax.spines[["top", "right"]].set_visible(True)
     handles = [
         *_observed_legend(),
-        Line2D([], [], color=TREND_COLOUR, linewidth=1.2, label=_label("趋势", "trend")),
-        Patch(color=TREND_COLOUR, alpha=0.15,
-              label=_label(f"{interval_level:.0%} 预测区间", f"{interval_level:.0%} interval")),
+        Line2D([], [], color=TREND_COLOUR, linewidth=1.2, label=_legend_label("趋势", "trend")),
         Line2D([], [], marker="*", color=TARGET_COLOUR, linewidth=0, markersize=9,
-               label=_label("目标", "target")),
-        Line2D([], [], color=REQUIRED_COLOUR, linestyle="--",
-               label=_label("达标所需路径", "required path")),
+               label=_legend_label("目标", "target")),
     ]  # fmt: skip
+    if any_interval:  # no legend entry for a band drawn nowhere
+        handles.insert(3, Patch(color=TREND_COLOUR, alpha=0.15, label=_legend_label(
+            f"{interval_level:.0%} 预测区间", f"{interval_level:.0%} interval")))  # fmt: skip
+    if any_path:
+        handles.append(Line2D([], [], color=REQUIRED_COLOUR, linestyle="--",
+                              label=_legend_label("达标所需路径", "required path")))  # fmt: skip
     fig.legend(handles=handles, loc="lower center", ncols=3, fontsize=8, frameon=False)
     if not several_regions:
         zh, en = region_names(dataset, str(targets["region"].iloc[0]))
         fig.suptitle(_label(f"{zh}：目标与预测", f"{en}: targets and forecasts"), fontsize=11)
     return fig
+
+
+def path_points_forward(path: pd.DataFrame, comparator: Any) -> bool:
+    """Tell whether a required path asks for progress (not a fall to a target already beaten).
+
+    For a "≥" target whose latest figure is already above the target, the path from that
+    figure to the target goes down: drawing it would suggest the figure must fall. Likewise
+    upwards for "≤" targets.
+
+    Parameters
+    ----------
+    path : pandas.DataFrame
+        ``year, required_value`` rows of one target (:func:`ipanalysis.report.required_paths`).
+    comparator : str
+        The target's comparator.
+
+    Returns
+    -------
+    bool
+        False when the path runs against the target's direction; True otherwise.
+    """
+    if len(path) < 2:
+        return True
+    first, last = float(path["required_value"].iloc[0]), float(path["required_value"].iloc[-1])
+    if comparator == ">=":
+        return last >= first
+    if comparator == "<=":
+        return last <= first
+    return True
 
 
 def plot_status_counts(
@@ -474,11 +545,12 @@ def plot_status_counts(
     for status in STATUS_ORDER:
         values = counts[status].to_numpy(dtype=float)
         zh, en = STATUS_LABELS[status]
-        ax.barh(labels, values, left=left, color=STATUS_COLOURS[status], label=_label(zh, en),
-                edgecolor="white", linewidth=0.5)  # fmt: skip
+        ax.barh(labels, values, left=left, color=STATUS_COLOURS[status],
+                label=_legend_label(zh, en), edgecolor="white", linewidth=0.5)  # fmt: skip
         for y, (x0, v) in enumerate(zip(left, values, strict=True)):
             if v > 0:
-                ax.text(x0 + v / 2, y, str(int(v)), ha="center", va="center", fontsize=8)
+                ax.text(x0 + v / 2, y, str(int(v)), ha="center", va="center", fontsize=8,
+                        color=STATUS_TEXT_COLOURS[status])  # fmt: skip
         left += values
     ax.set_xlabel(_label("目标数", "targets"), fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)

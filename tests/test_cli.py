@@ -108,7 +108,7 @@ def test_run_refuses_bad_regions_and_parameters_before_running(tmp_path, monkeyp
 
 
 def test_every_command_has_help():
-    for command in ("validate", "assess", "backtest", "run"):
+    for command in ("validate", "assess", "backtest", "run", "needs", "export"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output
 

@@ -56,8 +56,11 @@ def test_forecast_figure_is_none_without_figures(mini):
 def test_series_sparklines_one_per_indicator(mini):
     fig = plots.plot_series(mini, "tianjin")
     text = _texts(fig)
-    # two indicators with two figures each (2024 stated, 2023 derived)
-    assert text.count("2024: ") == 2
+    # two indicators with two figures each (2024 stated, 2023 derived): each cell has axes
+    # labelled with its first and last year and its lowest and highest figure
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts.count("2024") == 2 and texts.count("2023") == 2
+    assert sum("21.8" in t for t in texts) == 1 and "21.8" in text
     assert plots.plot_series(mini, "binhai") is None  # one figure only
 
 
@@ -89,3 +92,54 @@ def test_show_returns_png_image(mini):
     image = plots.show(plots.plot_series(mini, "tianjin"))
     assert image.format == "png"
     assert image.data.startswith(b"\x89PNG")
+
+
+def test_required_path_never_points_against_the_target():
+    import pandas as pd
+
+    down = pd.DataFrame({"year": [2024, 2025], "required_value": [384.0, 300.0]})
+    up = pd.DataFrame({"year": [2024, 2025], "required_value": [250.0, 300.0]})
+    # Tianjin's patent-related contract value: 384亿 in 2024 against ≥ 300亿 for 2025
+    assert not plots.path_points_forward(down, ">=")
+    assert plots.path_points_forward(up, ">=")
+    assert not plots.path_points_forward(up, "<=") and plots.path_points_forward(down, "<=")
+
+
+def test_beaten_target_draws_no_downward_path_and_no_empty_legend_entries(mini):
+    # a target far below the latest figure, still open: the path would go down
+    mini.targets.loc[mini.targets["region"] == "tianjin", "value"] = 1.0
+    assessment = report.assessment_table(mini, regions=["tianjin"])
+    low = assessment.assign(target_value=1.0, status="on_track")
+    fig = plots.plot_forecasts(mini, low)
+    (ax,) = fig.axes
+    assert not [line for line in ax.lines if line.get_linestyle() == "--"]
+    legend = " ".join(t.get_text() for t in fig.legends[0].get_texts())
+    assert "path" not in legend and "路径" not in legend
+    if not ax.collections:  # two figures: no interval band drawn, so no legend entry for one
+        assert "interval" not in legend and "预测区间" not in legend
+
+
+def test_legend_is_bilingual_with_a_cjk_font(mini, monkeypatch):
+    monkeypatch.setattr(fonts, "use_chinese", lambda: True)
+    assert plots._legend_label("趋势", "trend") == "趋势 trend"
+
+
+def test_one_panel_figure_is_readable_width(mini):
+    fig = plots.plot_forecasts(mini, report.assessment_table(mini, regions=["tianjin"]))
+    assert fig.get_figwidth() * fig.dpi >= 600
+
+
+def test_titles_wrap_at_word_boundaries():
+    text = "patent micro-navigation projects for enterprise operation"
+    lines = plots.wrap_label(text, 14).split("\n")
+    assert all(len(line) <= 28 for line in lines)
+    assert " ".join(lines) == text  # no word split
+    assert plots.wrap_label("每万人口高价值发明专利拥有量", 7) == "每万人口高价值\n发明专利拥有量"
+
+
+def test_target_star_is_not_clipped_and_unit_is_horizontal(mini):
+    fig = plots.plot_forecasts(mini, report.assessment_table(mini, regions=["tianjin"]))
+    (ax,) = fig.axes
+    (star,) = [line for line in ax.lines if line.get_marker() == "*"]
+    assert not star.get_clip_on()
+    assert ax.get_ylabel() == ""  # the unit is in the title, not a sideways label

@@ -160,7 +160,8 @@ def test_figures_needed_for_a_target_without_figures(mini_data):
     assert table["status"].tolist() == ["insufficient_data"]
     needed = report.figures_needed(dataset, table)
     assert needed["n_points"].tolist() == [0]
-    assert "2+" in needed["collect"].iloc[0]
+    # the mini dataset's newest figure is for 2024: the three years up to it (the template's)
+    assert needed["collect"].iloc[0].endswith("figures for 2022, 2023, 2024")
     assert needed["required"].iloc[0] == "2026: 22.5"
     html = report.show_figures_needed(needed).data
     assert "2026: 22.5" in html and "To collect" in html
@@ -293,60 +294,35 @@ def test_changing_one_figure_that_flips_a_verdict_fails_nbval(flipped_data):
     assert passed.returncode == 0, passed.stdout[-3000:]
 
 
-# --- the dataset cache ----------------------------------------------------------------------
+# --- notebooks refuse an unknown region ---------------------------------------------------
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(report.CACHE_DIR_ENV, str(folder))
-    monkeypatch.delenv(report.NO_CACHE_ENV, raising=False)
-    return folder
+def test_check_regions_uses_the_one_region_rule(mini):
+    from ipanalysis.regions import RegionError, check_region_ids
+
+    with pytest.raises(RegionError) as err:
+        report.check_regions(mini, "nosuch")
+    with pytest.raises(RegionError) as expected:
+        check_region_ids(["nosuch"], mini.regions)
+    assert str(err.value) == str(expected.value)
+    assert report.check_regions(mini, None) == report.reportable_regions(mini)
 
 
-def _frames_equal(a, b):
-    for name in ("sources", "regions", "indicators", "observations", "targets", "conflicts"):
-        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+@pytest.mark.parametrize("notebook", ["forecast", "trends"])
+def test_plain_papermill_with_an_unknown_region_fails_like_the_runner(notebook, tmp_path):
+    # issue 10 item 6: on main `papermill … -p region nosuch` exited 0 with an empty report
+    import papermill
 
+    with pytest.raises(papermill.PapermillExecutionError) as err:
+        papermill.execute_notebook(
+            str(paths.NOTEBOOKS_DIR / f"{notebook}.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            parameters={"region": "nosuch"},
+            progress_bar=False,
+        )
+    from ipanalysis.regions import RegionError, check_region_ids
 
-def test_cached_dataset_equals_a_fresh_load(mini_data, cache):
-    fresh = load_dataset(mini_data)
-    first = report.load_dataset(mini_data)  # miss: loads, validates, stores
-    assert len(list(cache.glob("dataset-*.pickle"))) == 1
-    second = report.load_dataset(mini_data)  # hit
-    _frames_equal(first, fresh)
-    _frames_equal(second, fresh)
-    assert not list(cache.glob(".dataset-*"))  # no temporary file left
-
-
-def test_any_change_to_the_data_gives_a_new_key(mini_data, cache):
-    key = report.dataset_key(mini_data)
-    report.load_dataset(mini_data)
-    obs = mini_data / "observations.csv"
-    obs.write_text(obs.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert report.dataset_key(mini_data) != key
-    source = next((mini_data / "sources").glob("*.txt"))
-    before = report.dataset_key(mini_data)
-    source.write_bytes(source.read_bytes() + b" ")
-    assert report.dataset_key(mini_data) != before
-
-
-def test_invalid_data_raises_and_is_not_cached(mini_data, cache):
-    from ipanalysis.errors import DataValidationError
-
-    source = next((mini_data / "sources").glob("*.txt"))
-    source.write_bytes(source.read_bytes() + b"changed")  # checksum no longer matches
-    with pytest.raises(DataValidationError):
-        report.load_dataset(mini_data)
-    assert not list(cache.glob("dataset-*.pickle"))
-
-
-def test_corrupt_cache_is_ignored_and_no_cache_bypasses(mini_data, cache, monkeypatch):
-    cache.mkdir()
-    (cache / f"dataset-{report.dataset_key(mini_data)}.pickle").write_bytes(b"not a pickle")
-    _frames_equal(report.load_dataset(mini_data), load_dataset(mini_data))
-    monkeypatch.setenv(report.NO_CACHE_ENV, "1")
-    for path in cache.glob("*"):
-        path.unlink()
-    report.load_dataset(mini_data)
-    assert not list(cache.glob("*"))
+    with pytest.raises(RegionError) as expected:  # the message `ipanalysis run` refuses with
+        check_region_ids(["nosuch"], report.load_dataset().regions)
+    assert "RegionError" in str(err.value)
+    assert str(expected.value) in " ".join(str(err.value).split())

@@ -1,0 +1,44 @@
+"""The screenshot script: skips cleanly without a browser, names files, renders a page."""
+
+import importlib.util
+import sys
+
+import pytest
+
+from ipanalysis import paths
+
+
+@pytest.fixture(scope="module")
+def script():
+    path = paths.REPO_ROOT / "scripts" / "screenshot_reports.py"
+    spec = importlib.util.spec_from_file_location("screenshot_reports", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_skips_cleanly_without_a_browser(script, monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(script, "find_browser", lambda: None)
+    assert script.main(["--outputs", str(tmp_path), "--out", str(tmp_path / "png")]) == 0
+    assert "skipping" in capsys.readouterr().out
+    assert not (tmp_path / "png").exists()
+
+
+def test_names_and_pages(script, tmp_path):
+    (tmp_path / "binhai").mkdir()
+    for page in ("overview.html", "binhai/forecast.html", "binhai/trends.html"):
+        (tmp_path / page).write_text("<p>x</p>", encoding="utf-8")
+    pages = script.report_pages(tmp_path)
+    names = [script.screenshot_name(p, tmp_path) for p in pages]
+    assert names == ["binhai-forecast.png", "binhai-trends.png", "overview.png"]
+
+
+def test_renders_a_page_when_chromium_is_installed(script, tmp_path):
+    browser = script.find_browser()
+    if browser is None:
+        pytest.skip("no Chromium installed")
+    page = tmp_path / "overview.html"
+    page.write_text("<h1>总览 Overview</h1>", encoding="utf-8")
+    script.take_screenshot(browser, page, tmp_path / "overview.png", height_px=300)
+    assert (tmp_path / "overview.png").read_bytes().startswith(b"\x89PNG")
