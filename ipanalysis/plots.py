@@ -423,7 +423,12 @@ def plot_forecasts(
                                 alpha=0.15, linewidth=0, zorder=0)  # fmt: skip
         path = paths[paths["target_id"] == rec["target_id"]]
         status = rec["status"]
-        if status in SETTLED or not path_points_forward(path, rec.get("comparator")):
+        already_met = rec["target_kind"] in LEVEL_KINDS and path["required_value"].nunique() == 1
+        if (
+            status in SETTLED
+            or already_met  # assess.required_path: flat at the latest figure once it meets it
+            or not path_points_forward(path, rec.get("comparator"))
+        ):
             path = path.iloc[0:0]  # settled, or already beaten: no path to follow any more
         any_path = any_path or len(path) > 0
         drawn.append(path["required_value"])
