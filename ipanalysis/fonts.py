@@ -61,11 +61,6 @@ class FontChoice:
     path: str
     unicode_minus: bool
 
-    @property
-    def chinese(self) -> bool:
-        """Whether figures carry Chinese labels (always, with the bundled font)."""
-        return True
-
 
 def bundled_font_path() -> Path:
     """Return the path of the font file that ships with the package.
@@ -152,18 +147,6 @@ def missing_glyphs(texts: Iterable[str]) -> list[str]:
     return sorted(
         ch for ch in found if ch.isprintable() and not ch.isspace() and ord(ch) not in covered
     )
-
-
-def use_chinese() -> bool:
-    """Return whether figure labels should be Chinese.
-
-    Returns
-    -------
-    bool
-        True: the bundled font covers Chinese (kept for callers written when a machine might
-        have had no CJK font).
-    """
-    return configure_fonts().chinese
 
 
 def label(zh: str, en: str, *, both: bool = False) -> str:

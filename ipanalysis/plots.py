@@ -108,41 +108,15 @@ def wrap_label(text: str, width: int) -> str:
 
 
 def _legend_label(zh: str, en: str) -> str:
-    """One legend for both languages: ``趋势 trend`` (English alone without a CJK font)."""
-    return fonts.label(zh, en) if not fonts.use_chinese() else f"{zh} {en}"
-
-
-#: English for the units of ``indicators.csv``, used when figures fall back to English.
-UNITS_EN: dict[str, str] = {
-    "件": "items",
-    "件/万人": "per 10k people",
-    "亿元": "100M yuan",
-    "万元": "10k yuan",
-    "元": "yuan",
-    "个": "count",
-    "项": "items",
-    "家": "organisations",
-    "家次": "organisation-visits",
-    "人": "people",
-    "次": "times",
-    "场": "events",
-    "场次": "sessions",
-    "单": "cases",
-    "起": "cases",
-    "户": "households",
-    "张": "certificates",
-    "天": "days",
-    "分": "points",
-}
+    """One legend for both languages: ``趋势 trend``."""
+    return f"{zh} {en}"
 
 
 def _unit(names: pd.DataFrame, indicator: str) -> str:
-    """Return the indicator's unit, in English when figures cannot show Chinese."""
+    """Return the indicator's unit as ``indicators.csv`` writes it (件/万人, 亿元 …)."""
     unit = ""
     if indicator in names.index and isinstance(names.at[indicator, "unit"], str):
         unit = str(names.at[indicator, "unit"])
-    if unit and not fonts.use_chinese():
-        return UNITS_EN.get(unit, unit if unit.isascii() else "")
     return unit
 
 

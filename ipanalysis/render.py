@@ -109,10 +109,8 @@ def show_header(
     Returns
     -------
     IPython.display.HTML
-        A heading and a parameter line; a note when figures fall back to English labels.
+        A heading and a parameter line.
     """
-    from ipanalysis import fonts
-
     if region is None:
         zh, en = "天津市及各区", "Tianjin and its districts"
     else:
@@ -123,11 +121,6 @@ def show_header(
         f'<span style="font-size:0.8em">{html.escape(en)} — {html.escape(title_en)}</span></h2>',
         f"<p>参数 Parameters: <code>{html.escape(params)}</code></p>",
     ]
-    if not fonts.use_chinese():
-        parts.append(
-            "<p><em>图中使用英文标签（未找到中文字体）。 Figures use English labels: no CJK font "
-            "was found on the machine that ran this report.</em></p>"
-        )
     return HTML("\n".join(parts))
 
 

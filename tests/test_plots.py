@@ -42,8 +42,7 @@ def test_forecast_panel_draws_data_trend_target(mini):
     ax = visible[0]
     stars = [line for line in ax.lines if line.get_marker() == "*"]
     assert [tuple(s.get_xydata()[0]) for s in stars] == [(2025.0, 22.5)]  # the target
-    if fonts.use_chinese():
-        assert "每万人口高价值发明专利拥有量" in _texts(fig)
+    assert "每万人口高价值发明专利拥有量" in _texts(fig)
 
 
 def test_forecast_figure_is_none_without_figures(mini):
@@ -119,8 +118,7 @@ def test_beaten_target_draws_no_downward_path_and_no_empty_legend_entries(mini):
         assert "interval" not in legend and "预测区间" not in legend
 
 
-def test_legend_is_bilingual_with_a_cjk_font(mini, monkeypatch):
-    monkeypatch.setattr(fonts, "use_chinese", lambda: True)
+def test_legend_is_bilingual(mini):
     assert plots._legend_label("趋势", "trend") == "趋势 trend"
 
 
