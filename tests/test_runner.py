@@ -10,8 +10,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from ipanalysis import fonts, runner
+from ipanalysis import fonts, paths, runner
 from ipanalysis.runner import RunConfigError, clean_notebook, extract_figures, run_notebooks
+from ipanalysis.runner import run as run_module
 
 # A 1x1 PNG.
 PNG_B64 = (
@@ -65,14 +66,14 @@ class FakeDataset:
 @pytest.fixture
 def fake_package(monkeypatch):
     """No real data: four regions, and a one-line assessment CSV per output set."""
-    monkeypatch.setattr(runner, "_load_dataset", lambda: FakeDataset())
+    monkeypatch.setattr(run_module, "_load_dataset", lambda: FakeDataset())
 
     def write(dataset, regions, parameters, path):
         path.parent.mkdir(parents=True, exist_ok=True)
         label = "all" if regions is None else ",".join(regions)
         path.write_text(f"regions,level\n{label},{parameters['interval_level']}\n")
 
-    monkeypatch.setattr(runner, "_write_assessment", write)
+    monkeypatch.setattr(run_module, "_write_assessment", write)
 
 
 @pytest.fixture
@@ -265,7 +266,7 @@ def test_assessment_failure_fails_only_its_region(fake_package, monkeypatch, nbd
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("ok\n")
 
-    monkeypatch.setattr(runner, "_write_assessment", write)
+    monkeypatch.setattr(run_module, "_write_assessment", write)
     summary = _run(nbdir, tmp_path / "out", ["binhai", "tianjin"])
     assert [(f.key, f.notebook) for f in summary.failures] == [("tianjin", "assessment.csv")]
     assert "RuntimeError: no data" in summary.failures[0].error
@@ -283,7 +284,7 @@ def test_interrupted_run_leaves_no_staging_and_keeps_outputs(
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(runner, "_write_assessments", interrupt)
+    monkeypatch.setattr(run_module, "_write_assessments", interrupt)
     with pytest.raises(KeyboardInterrupt):
         _run(nbdir, out, ["binhai"])
     assert _tree(out) == before
@@ -347,7 +348,7 @@ def test_extract_figures_names_by_tag_then_position():
 
 # --- the real notebooks -------------------------------------------------------------------
 
-REPO = Path(runner.paths.REPO_ROOT)
+REPO = Path(paths.REPO_ROOT)
 OUTPUTS = REPO / "outputs"
 
 

@@ -1,0 +1,348 @@
+"""Planning a run: which notebooks, with which parameters, after which checks.
+
+Nothing here starts a kernel or writes a file: a run that is refused is refused here, with a
+:class:`RunConfigError` naming what to change.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: Notebooks executed once per region, in this order.
+REGION_NOTEBOOKS: tuple[str, ...] = ("trends", "forecast")
+#: Notebook executed once per run, across regions.
+OVERVIEW_NOTEBOOK = "overview"
+#: Key used for the overview in results and in ``outputs/_failed/``.
+OVERVIEW_KEY = "overview"
+#: A region id must match this (it becomes a folder name).
+REGION_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Where failed executed notebooks are kept, inside the outputs folder.
+FAILED_DIRNAME = "_failed"
+#: Prefix of the per-run staging folders inside the outputs folder (git-ignored).
+STAGING_PREFIX = ".staging-"
+#: Name of the assessment table in each output folder.
+ASSESSMENT_CSV = "assessment.csv"
+#: Titles of the HTML reports, after the region's names.
+NOTEBOOK_TITLES = {
+    "trends": "趋势 Trends",
+    "forecast": "目标预测 Forecast",
+    OVERVIEW_NOTEBOOK: "目标总览 Overview",
+}
+#: Minimum reliability grades understood by the package.
+RELIABILITY_GRADES = ("A", "B", "C")
+
+
+class RunConfigError(ValueError):
+    """A run was refused before anything ran: bad region, parameter or option."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute (picklable, sent to a worker process)."""
+
+    key: str
+    notebook: str
+    input_path: str
+    stage_dir: str
+    failed_dir: str
+    parameters: dict[str, Any]
+    title: str = ""
+
+
+# --------------------------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------------------------
+
+
+def declared_parameters(notebook: Path) -> dict[str, Any]:
+    """Return the parameters a notebook declares, with their default values.
+
+    Parameters
+    ----------
+    notebook : Path
+        A notebook with a cell tagged ``parameters``.
+
+    Returns
+    -------
+    dict of str to object
+        Name to default (evaluated as a Python literal; the source text if not a literal).
+
+    Raises
+    ------
+    RunConfigError
+        When the notebook is missing or has no parameters cell.
+    """
+    import papermill
+
+    if not notebook.is_file():
+        raise RunConfigError(f"Notebook not found: {notebook}")
+    declared = papermill.inspect_notebook(str(notebook))
+    if not declared:
+        raise RunConfigError(f"{notebook.name} has no cell tagged 'parameters'.")
+    defaults = {}
+    for name, info in declared.items():
+        text = info.get("default")
+        try:
+            defaults[name] = ast.literal_eval(text) if text is not None else None
+        except (ValueError, SyntaxError):
+            defaults[name] = text
+    return defaults
+
+
+def executed_parameters(notebook: str | os.PathLike[str]) -> dict[str, Any]:
+    """Return the parameters an executed notebook ran with (defaults, then injected values).
+
+    Parameters
+    ----------
+    notebook : path
+        A notebook executed by papermill (e.g. ``outputs/binhai/forecast.ipynb``).
+
+    Returns
+    -------
+    dict of str to object
+        The parameters cell's defaults overridden by ``metadata.papermill.parameters``.
+    """
+    import nbformat
+
+    path = Path(notebook)
+    values = declared_parameters(path)
+    nb = nbformat.read(path, as_version=4)
+    values.update(nb.metadata.get("papermill", {}).get("parameters", {}))
+    return values
+
+
+def check_region_ids(regions: Iterable[str], valid: Sequence[str]) -> list[str]:
+    """Return ``regions`` de-duplicated, after checking each is a known slug.
+
+    Parameters
+    ----------
+    regions : iterable of str
+        Region ids asked for.
+    valid : sequence of str
+        The region ids reports can be made for.
+
+    Returns
+    -------
+    list of str
+        The regions, in the order given, without repeats.
+
+    Raises
+    ------
+    RunConfigError
+        For an id that is not a plain slug (``^[a-z][a-z0-9_]*$``) or is not in ``valid``.
+    """
+    out: list[str] = []
+    for region in regions:
+        if not isinstance(region, str) or not REGION_ID_PATTERN.fullmatch(region):
+            raise RunConfigError(
+                f"Region id {region!r} is not a plain slug (lower-case letters, digits and "
+                f"underscores, starting with a letter: {REGION_ID_PATTERN.pattern})."
+            )
+        if region not in valid:
+            raise RunConfigError(
+                f"Unknown region {region!r}. Valid regions: {', '.join(sorted(valid))}."
+            )
+        if region not in out:
+            out.append(region)
+    return out
+
+
+def check_options(jobs: int | None, min_reliability: str, interval_level: float) -> None:
+    """Refuse a bad worker count, reliability grade or interval level.
+
+    Parameters
+    ----------
+    jobs : int or None
+        Worker processes (positive) or None for the default.
+    min_reliability : str
+        One of :data:`RELIABILITY_GRADES`.
+    interval_level : float
+        Strictly between 0 and 1.
+
+    Raises
+    ------
+    RunConfigError
+        Naming the option, the value found and what is expected.
+    """
+    if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
+        raise RunConfigError(f"jobs must be a positive integer, not {jobs!r}.")
+    if min_reliability not in RELIABILITY_GRADES:
+        raise RunConfigError(
+            f"min_reliability must be one of {', '.join(RELIABILITY_GRADES)}, "
+            f"not {min_reliability!r}."
+        )
+    if not isinstance(interval_level, int | float) or not 0 < interval_level < 1:
+        raise RunConfigError(
+            f"interval_level must be a number between 0 and 1, not {interval_level!r}."
+        )
+
+
+def notebook_parameters(
+    declared: Mapping[str, Any], given: Mapping[str, Any], always: Iterable[str]
+) -> dict[str, Any]:
+    """Return the parameters to pass: those in ``always`` and those differing from defaults.
+
+    Parameters
+    ----------
+    declared : mapping
+        The notebook's declared parameters and their defaults.
+    given : mapping
+        The run's parameters.
+    always : iterable of str
+        Names passed even when equal to the default (``region``).
+
+    Returns
+    -------
+    dict of str to object
+        What papermill injects.
+    """
+    always = set(always)
+    return {
+        name: value
+        for name, value in given.items()
+        if name in always or name not in declared or declared[name] != value
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Jobs
+# --------------------------------------------------------------------------------------------
+
+
+def plan_jobs(
+    run_regions: Sequence[str],
+    names: Sequence[str],
+    nb_dir: Path,
+    staging: Path,
+    declared: Mapping[str, Mapping[str, Any]],
+    given: Mapping[str, Any],
+    costs: Mapping[tuple[str, str], float] | None = None,
+    names_of: Mapping[str, str] | None = None,
+) -> list[Job]:
+    """Return the jobs, the longest expected first, so that the pool's workers end together.
+
+    Parameters
+    ----------
+    run_regions : sequence of str
+        The regions to run.
+    names : sequence of str
+        The notebooks (region notebooks, then the overview if it runs).
+    nb_dir, staging : Path
+        Where the notebooks are; the run's staging folder.
+    declared : mapping
+        Each notebook's declared parameters.
+    given : mapping
+        The run's parameters.
+    costs : mapping, optional
+        ``(key, notebook)`` to an expected duration (see :func:`expected_costs`); without it,
+        forecasts go first, then the overview, then the trends.
+    names_of : mapping, optional
+        Region id to display name, for the report titles.
+
+    Returns
+    -------
+    list of Job
+        Sorted by expected duration, longest first.
+    """
+    planned: list[Job] = []
+    for name in names:
+        keys = [OVERVIEW_KEY] if name == OVERVIEW_NOTEBOOK else list(run_regions)
+        for key in keys:
+            if name == OVERVIEW_NOTEBOOK:
+                params = notebook_parameters(declared[name], given, always=())
+            else:
+                params = notebook_parameters(
+                    declared[name], {"region": key, **given}, always=("region",)
+                )
+            planned.append(
+                Job(
+                    key=key,
+                    notebook=name,
+                    input_path=str(nb_dir / f"{name}.ipynb"),
+                    stage_dir=str(staging / key),
+                    failed_dir=str(staging / FAILED_DIRNAME / key),
+                    parameters=params,
+                    title=report_title(key, name, names_of or {}),
+                )
+            )
+    default = {"forecast": 3.0, OVERVIEW_NOTEBOOK: 2.5}
+    costs = costs or {}
+    return sorted(
+        planned,
+        key=lambda j: -costs.get((j.key, j.notebook), default.get(j.notebook, 2.0)),
+    )
+
+
+def report_title(key: str, notebook: str, names_of: Mapping[str, str]) -> str:
+    """Return the HTML report's title: the region's names and what the report is."""
+    what = NOTEBOOK_TITLES.get(notebook, notebook)
+    if key == OVERVIEW_KEY:
+        return f"天津市及各区 Tianjin and its districts — {what}"
+    return f"{names_of.get(key, key)} — {what}"
+
+
+def region_display_names(dataset: Any) -> dict[str, str]:
+    """Return ``region id → "name_zh name_en"`` (empty when the dataset has no such table)."""
+    try:
+        regions = dataset.regions
+        return {
+            r: f"{zh} {en}"
+            for r, zh, en in zip(
+                regions["region_id"], regions["name_zh"], regions["name_en"], strict=True
+            )
+        }
+    except (AttributeError, KeyError, TypeError):
+        return {}
+
+
+def expected_costs(
+    dataset: Any, run_regions: Sequence[str], parameters: Mapping[str, Any]
+) -> dict[tuple[str, str], float]:
+    """Guess each notebook's duration in seconds from how many panels its figure will have.
+
+    A rough model measured on the shipped notebooks (a kernel start plus imports, then about
+    0.01 s per trends sparkline and 0.05 s per forecast panel); only the order matters: the
+    longest notebooks must not be left to run alone at the end.
+
+    Parameters
+    ----------
+    dataset : ipanalysis.dataset.Dataset
+        The dataset.
+    run_regions : sequence of str
+        The regions to run.
+    parameters : mapping
+        The run's effective parameters (``as_of``, ``min_reliability``, ``target_years``).
+
+    Returns
+    -------
+    dict
+        ``(key, notebook)`` to seconds; empty when the dataset cannot say.
+    """
+    try:
+        series = dataset.series(min_reliability=parameters.get("min_reliability", "C"))
+        as_of = parameters.get("as_of")
+        if as_of is not None:
+            series = series[series["year"] <= as_of]
+        counts = series.groupby(["region", "indicator"]).size()
+        targets = dataset.targets
+        years = parameters.get("target_years")
+        if years is not None:
+            targets = targets[targets["target_year"].isin(list(years))]
+    except Exception:  # noqa: BLE001 - an estimate only: fall back to the default order
+        return {}
+    costs: dict[tuple[str, str], float] = {(OVERVIEW_KEY, OVERVIEW_NOTEBOOK): 2.6}
+    for region in run_regions:
+        per_region = counts[counts.index.get_level_values(0) == region]
+        panels = int((per_region >= 2).sum())
+        with_figures = set(per_region.index.get_level_values(1))
+        region_targets = targets[targets["region"] == region]
+        target_panels = int(region_targets["indicator"].isin(with_figures).sum())
+        costs[(region, "trends")] = 1.6 + 0.01 * panels
+        costs[(region, "forecast")] = 2.65 + 0.05 * target_panels
+    return costs
