@@ -1,6 +1,8 @@
 """The ``ipanalysis`` command: validate the data, assess targets, backtest, run the notebooks."""
 
 import ast
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
@@ -47,9 +49,9 @@ LevelOption = Annotated[
 ]
 
 
-def _load() -> Dataset:
+def _load(loader: Callable[[], Dataset] = load_dataset) -> Dataset:
     try:
-        return load_dataset()
+        return loader()
     except DataValidationError as err:
         console.print(f"[red]{typer.style('Validation failed', bold=True)}[/red]")
         console.print(str(err), markup=False, highlight=False)
@@ -134,8 +136,12 @@ def assess(
     as_of: AsOfOption = None,
     min_reliability: ReliabilityOption = "C",
     interval_level: LevelOption = 0.8,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write the table as CSV to this file (else nothing)."),
+    ] = None,
 ) -> None:
-    """Assess every target and write outputs/assessment[_REGIONS].csv."""
+    """Assess every target (all target years) and print the verdicts; --out writes a CSV."""
     from ipanalysis.assess import assess as assess_targets
     from ipanalysis.output import print_assessment, write_assessment_csv
 
@@ -149,10 +155,8 @@ def assess(
         level=interval_level,
     )
     print_assessment(table, ds, console)
-    path = write_assessment_csv(
-        table, regions=region, as_of=as_of, min_reliability=min_reliability.upper()
-    )
-    console.print(f"Wrote {path}")
+    if out is not None:
+        console.print(f"Wrote {write_assessment_csv(table, out)}", markup=False, highlight=False)
 
 
 @app.command()
@@ -187,12 +191,25 @@ def run(
             help="Extra notebook parameter NAME=VALUE (repeatable); refused if undeclared.",
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rerun every notebook, even if nothing changed.")
+    ] = False,
 ) -> None:
-    """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG."""
-    from ipanalysis.runner import RunConfigError, run_notebooks
+    """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG.
 
-    ds = _load()  # refuse to start on invalid data, before any notebook runs
+    Only notebooks whose inputs changed are executed (see outputs/manifest.json). Options
+    other than the defaults (--as-of, --min-reliability, --interval-level, --param) write a
+    variant to outputs/variants/<slug>/ and leave the current reports alone. Ctrl-C stops
+    every process of the run and exits with code 130; the outputs stay as they were.
+    """
+    from ipanalysis.report import load_dataset as load_cached
+    from ipanalysis.runner import RunConfigError, run_notebooks
+    from ipanalysis.runner.plan import check_parameter_names
+
     try:
+        params = _parse_params(param or [])
+        check_parameter_names(params)
+        ds = _load(load_cached)  # refuse to start on invalid data, before any notebook runs
         summary = run_notebooks(
             region or None,
             dataset=ds,
@@ -200,12 +217,21 @@ def run(
             as_of=as_of,
             min_reliability=min_reliability.upper(),
             interval_level=interval_level,
-            **_parse_params(param or []),
+            force=force,
+            **params,
         )
+        console.print(str(summary), markup=False, highlight=False)
     except RunConfigError as err:
         console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False)
         raise typer.Exit(2) from None
-    console.print(str(summary), markup=False, highlight=False)
+    except KeyboardInterrupt:
+        console.print(
+            "[yellow]Interrupted[/yellow]: every process of the run is stopped and no partial "
+            "file is left (the outputs are the previous ones, or complete new ones if it had "
+            "finished).",
+            highlight=False,
+        )
+        raise typer.Exit(130) from None
     if summary.failures:
         raise typer.Exit(1)
 

@@ -8,7 +8,6 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from ipanalysis import paths
 from ipanalysis.dataset import Dataset
 
 STATUS_STYLE = {
@@ -67,22 +66,28 @@ def _umask() -> int:
     return mask
 
 
-def write_assessment_csv(
-    table: pd.DataFrame,
-    *,
-    regions: list[str] | None = None,
-    as_of: int | None = None,
-    min_reliability: str = "C",
-) -> Path:
-    """Write an assessment from the command line to ``outputs/``, named after its options."""
-    parts = ["assessment", *(sorted(regions) if regions else [])]
-    if as_of is not None:
-        parts.append(f"as-of-{as_of}")
-    if min_reliability != "C":
-        parts.append(f"min-{min_reliability}")
+def write_assessment_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write an assessment from the command line (``ipanalysis assess --out``) to ``path``.
+
+    The command line never writes into ``outputs/`` on its own: that folder is the runner's
+    (``ipanalysis run``), whose assessment CSVs cover the reports' target years; ``assess``
+    covers every target year.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The assessment (:func:`ipanalysis.assess.assess`).
+    path : path
+        The CSV file to write (its folder is created).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     from ipanalysis.report import write_csv  # the runner's writer: same rounding, same bytes
 
-    return write_csv(table, paths.outputs_dir() / ("_".join(parts) + ".csv"))
+    return write_csv(table, Path(path))
 
 
 def _number(value: float) -> str:

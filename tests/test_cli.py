@@ -35,9 +35,11 @@ def test_validate_failure_names_the_cell_and_writes_nothing(mini_data, tmp_path,
 def test_assess_writes_the_csv_with_the_fixed_columns(mini_data, tmp_path, monkeypatch):
     monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
     monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path))
-    result = runner.invoke(app, ["assess", "--region", "tianjin", "--as-of", "2024"])
+    out = tmp_path / "assessment_tianjin_as-of-2024.csv"
+    args = ["assess", "--region", "tianjin", "--as-of", "2024", "--out", str(out)]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    table = pd.read_csv(tmp_path / "assessment_tianjin_as-of-2024.csv")
+    table = pd.read_csv(out)
     assert list(table.columns[:3]) == ["region", "indicator", "target_year"]
     # 2 figures (2023 derived 21.8/1.153, 2024 21.8): endpoint growth 15.3% a year vs the
     # 22.5/21.8 − 1 = 3.2% required for 2025: ratio ≈ 4.8 → on_track, no interval.

@@ -7,6 +7,7 @@ Nothing here starts a kernel or writes a file: a run that is refused is refused 
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,6 +37,25 @@ NOTEBOOK_TITLES = {
 }
 #: Minimum reliability grades understood by the package.
 RELIABILITY_GRADES = ("A", "B", "C")
+#: Where variant runs (non-default parameters) write, inside the outputs folder (git-ignored).
+VARIANTS_DIRNAME = "variants"
+#: Short labels of the usual options in a variant's folder name.
+VARIANT_LABELS = {"as_of": "as-of", "min_reliability": "min", "interval_level": "level"}
+#: Names the runner sets itself, and the option of ``ipanalysis run`` that sets them.
+RUNNER_OPTIONS = {
+    "as_of": "--as-of",
+    "min_reliability": "--min-reliability",
+    "interval_level": "--interval-level",
+    "region": "--region",
+    "regions": "--region",
+    "jobs": "--jobs",
+    "force": "--force",
+    "outputs_dir": "the IPANALYSIS_OUTPUTS_DIR environment variable",
+    "notebooks_dir": "a notebooks folder of your own (run_notebooks(notebooks_dir=...))",
+    "dataset": "the IPANALYSIS_DATA_DIR environment variable",
+    "progress": "nothing (the progress bar is always shown)",
+    "overview": "nothing (the overview always runs)",
+}
 
 
 class RunConfigError(ValueError):
@@ -63,6 +83,10 @@ class Job:
 def declared_parameters(notebook: Path) -> dict[str, Any]:
     """Return the parameters a notebook declares, with their default values.
 
+    The cell tagged ``parameters`` is read as papermill reads it: each ``name = value``
+    assignment declares ``name``. Parsed here with :mod:`ast` (no papermill import: a run
+    with nothing to do stays quick).
+
     Parameters
     ----------
     notebook : Path
@@ -76,22 +100,43 @@ def declared_parameters(notebook: Path) -> dict[str, Any]:
     Raises
     ------
     RunConfigError
-        When the notebook is missing or has no parameters cell.
+        When the notebook is missing, is not a notebook, or has no parameters cell.
     """
-    import papermill
-
     if not notebook.is_file():
         raise RunConfigError(f"Notebook not found: {notebook}")
-    declared = papermill.inspect_notebook(str(notebook))
-    if not declared:
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise RunConfigError(f"{notebook.name} is not a readable notebook: {err}") from None
+    source = next(
+        (
+            "".join(cell.get("source", ""))
+            for cell in cells
+            if "parameters" in cell.get("metadata", {}).get("tags", [])
+        ),
+        None,
+    )
+    if source is None:
         raise RunConfigError(f"{notebook.name} has no cell tagged 'parameters'.")
-    defaults = {}
-    for name, info in declared.items():
-        text = info.get("default")
-        try:
-            defaults[name] = ast.literal_eval(text) if text is not None else None
-        except (ValueError, SyntaxError):
-            defaults[name] = text
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as err:
+        raise RunConfigError(
+            f"{notebook.name}: the parameters cell is not Python: {err}"
+        ) from None
+    defaults: dict[str, Any] = {}
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets = [node.target]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                try:
+                    defaults[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    defaults[target.id] = ast.get_source_segment(source, node.value)
+    if not defaults:
+        raise RunConfigError(f"{notebook.name}: the cell tagged 'parameters' assigns nothing.")
     return defaults
 
 
@@ -153,8 +198,10 @@ def check_region_ids(regions: Iterable[str], valid: Sequence[str]) -> list[str]:
     return out
 
 
-def check_options(jobs: int | None, min_reliability: str, interval_level: float) -> None:
-    """Refuse a bad worker count, reliability grade or interval level.
+def check_options(
+    jobs: int | None, min_reliability: str, interval_level: float, as_of: Any = None
+) -> None:
+    """Refuse a bad worker count, reliability grade, interval level or year.
 
     Parameters
     ----------
@@ -164,6 +211,8 @@ def check_options(jobs: int | None, min_reliability: str, interval_level: float)
         One of :data:`RELIABILITY_GRADES`.
     interval_level : float
         Strictly between 0 and 1.
+    as_of : int or None
+        A year.
 
     Raises
     ------
@@ -177,10 +226,139 @@ def check_options(jobs: int | None, min_reliability: str, interval_level: float)
             f"min_reliability must be one of {', '.join(RELIABILITY_GRADES)}, "
             f"not {min_reliability!r}."
         )
-    if not isinstance(interval_level, int | float) or not 0 < interval_level < 1:
+    if (
+        not isinstance(interval_level, int | float)
+        or isinstance(interval_level, bool)
+        or not 0 < interval_level < 1
+    ):
         raise RunConfigError(
             f"interval_level must be a number between 0 and 1, not {interval_level!r}."
         )
+    if as_of is not None and (not isinstance(as_of, int) or isinstance(as_of, bool)):
+        raise RunConfigError(
+            f"as_of must be a year (an integer such as 2022), not {as_of!r} "
+            f"({type(as_of).__name__})."
+        )
+
+
+def check_parameter_names(names: Iterable[str]) -> None:
+    """Refuse notebook parameters that the runner sets itself, naming the option to use.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Names given as extra notebook parameters (``--param NAME=VALUE``).
+
+    Raises
+    ------
+    RunConfigError
+        For a name in :data:`RUNNER_OPTIONS`.
+    """
+    for name in names:
+        if name in RUNNER_OPTIONS:
+            raise RunConfigError(
+                f"--param {name}=…: {name!r} is set by the runner itself; "
+                f"use {RUNNER_OPTIONS[name]} instead."
+            )
+
+
+def check_parameter_types(
+    given: Mapping[str, Any], declared: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Refuse a parameter whose value does not have the type of the notebook's default.
+
+    The default in the parameters cell is the specification: ``target_years = [2025, 2026]``
+    wants a list of integers, ``interval_level = 0.8`` a number, ``min_reliability = "C"`` a
+    string. A default of ``None`` accepts anything (the runner checks its own options).
+
+    Parameters
+    ----------
+    given : mapping
+        The run's parameters.
+    declared : mapping
+        Notebook name to its declared parameters and defaults.
+
+    Raises
+    ------
+    RunConfigError
+        Naming the parameter, the notebook, the value found and the type expected.
+    """
+    for name, value in given.items():
+        for notebook, defaults in declared.items():
+            if name not in defaults:
+                continue
+            expected = _expected_type(value, defaults[name])
+            if expected is not None:
+                raise RunConfigError(
+                    f"Parameter {name}: found {value!r} ({type(value).__name__}), expected "
+                    f"{expected} ({notebook}.ipynb declares {name} = {defaults[name]!r})."
+                )
+
+
+def _expected_type(value: Any, default: Any) -> str | None:
+    """Return what ``value`` should be, judged by ``default``; None when it fits."""
+    if default is None:
+        return None
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else "True or False"
+    if isinstance(default, int):
+        return None if isinstance(value, int) and not isinstance(value, bool) else "an integer"
+    if isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok else "a number"
+    if isinstance(default, str):
+        return None if isinstance(value, str) else "a string (quote it: NAME='text')"
+    if isinstance(default, list | tuple):
+        like = f"like {default!r}"
+        if not isinstance(value, list | tuple):
+            return f"a list {like}"
+        if default:
+            for item in value:
+                if _expected_type(item, default[0]) is not None:
+                    return f"a list of {type(default[0]).__name__} {like}"
+        return None
+    if isinstance(default, dict):
+        return None if isinstance(value, dict) else f"a dict like {default!r}"
+    return None if isinstance(value, type(default)) else f"a {type(default).__name__}"
+
+
+def variant_slug(given: Mapping[str, Any], defaults: Mapping[str, Any]) -> str | None:
+    """Return the name of a variant run's folder, or None for the current reports.
+
+    A run whose parameters all equal the notebooks' defaults writes the current reports; any
+    other value makes it a variant, written to ``outputs/variants/<slug>/``. The slug names
+    the values that differ: ``as-of-2022``, ``as-of-2022_min-A``, ``level-0.9``,
+    ``target-years-2025``.
+
+    Parameters
+    ----------
+    given : mapping
+        The run's parameters.
+    defaults : mapping
+        The notebooks' declared defaults.
+
+    Returns
+    -------
+    str or None
+        The slug (``[A-Za-z0-9.-]`` parts joined by ``_``).
+    """
+    order = {name: i for i, name in enumerate(VARIANT_LABELS)}
+    parts = []
+    for name in sorted(given, key=lambda n: (order.get(n, len(order)), n)):
+        value = given[name]
+        if name in defaults and defaults[name] == value:
+            continue
+        label = VARIANT_LABELS.get(name, name.replace("_", "-"))
+        parts.append(f"{label}-{_slug_value(value)}")
+    return "_".join(parts) or None
+
+
+def _slug_value(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        text = "-".join(str(v) for v in value) or "none"
+    else:
+        text = str(value)
+    return re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-") or "x"
 
 
 def notebook_parameters(

@@ -26,6 +26,9 @@ class NotebookResult:
         Where the executed notebook with the traceback was saved (failures only).
     started : float
         When the execution started (``time.time()``), for timelines.
+    skipped : bool
+        True when it was not executed because its inputs had not changed since its outputs
+        were made (see :mod:`ipanalysis.runner.manifest`).
     """
 
     key: str
@@ -35,6 +38,7 @@ class NotebookResult:
     error: str | None = None
     failed_notebook: Path | None = None
     started: float = 0.0
+    skipped: bool = False
 
     @property
     def is_table(self) -> bool:
@@ -58,6 +62,9 @@ class RunSummary:
         The output sets swapped in (region ids and ``"overview"``).
     seconds : float
         Wall time of the whole run.
+    withheld : list of str
+        Output sets that ran but were not swapped in (the overview, after a region failed:
+        see :func:`ipanalysis.runner.commit.commit_outputs`).
     """
 
     outputs_dir: Path
@@ -65,11 +72,17 @@ class RunSummary:
     results: list[NotebookResult] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    withheld: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[NotebookResult]:
         """The notebooks and tables that failed (empty when the run succeeded)."""
         return [result for result in self.results if not result.ok]
+
+    @property
+    def skipped(self) -> list[NotebookResult]:
+        """The notebooks and tables not executed because their inputs had not changed."""
+        return [result for result in self.results if result.skipped]
 
     @property
     def ok(self) -> bool:
@@ -78,10 +91,17 @@ class RunSummary:
 
     def __str__(self) -> str:
         """Return a plain-text report of the run, failures first."""
-        n = len(self.results)
+        notebooks = [r for r in self.results if not r.is_table]
+        tables = [r for r in self.results if r.is_table]
+        counts = f"{len(notebooks)} notebooks and {len(tables)} CSV tables"
         lines = []
         if self.failures:
-            lines.append(f"{len(self.failures)} of {n} notebooks failed:")
+            failed_nb = sum(not r.ok for r in notebooks)
+            failed_csv = sum(not r.ok for r in tables)
+            lines.append(
+                f"{failed_nb} of {len(notebooks)} notebooks and {failed_csv} of {len(tables)} "
+                "CSV tables failed:"
+            )
             for result in self.failures:
                 lines.append(f"  {result.key}/{result.notebook}: {result.error}")
                 if result.failed_notebook is not None:
@@ -89,8 +109,22 @@ class RunSummary:
             kept = sorted({r.key for r in self.failures})
             lines.append(f"  previous outputs kept for: {', '.join(kept)}")
         else:
-            lines.append(f"All {n} notebooks ran.")
+            ran = [r for r in self.results if not r.skipped]
+            lines.append(f"All {counts} ok: {len(ran)} made now, {len(self.skipped)} unchanged.")
+        if self.withheld:
+            failed = sorted({r.key for r in self.failures})
+            lines.append(
+                f"  {', '.join(self.withheld)} not updated either: it would show the new "
+                f"verdicts of {', '.join(failed)} beside the previous outputs kept there; "
+                "fix the failure and rerun (both are then redone)."
+            )
+        skipped = [r for r in notebooks if r.skipped]
+        if skipped:
+            shown = ", ".join(f"{r.key}/{r.notebook}" for r in skipped)
+            lines.append(f"Not rerun, inputs unchanged (--force reruns them): {shown}")
         if self.written:
             lines.append(f"Written to {self.outputs_dir}: {', '.join(self.written)}")
+        elif not self.failures:
+            lines.append(f"Nothing changed in {self.outputs_dir}.")
         lines.append(f"Took {self.seconds:.1f} s.")
         return "\n".join(lines)
