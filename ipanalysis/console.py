@@ -28,10 +28,10 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
-        _exit_now(INTERRUPTED_EXIT_CODE)
+        exit_now(INTERRUPTED_EXIT_CODE)
     except SystemExit as exit_:
         if exit_.code == INTERRUPTED_EXIT_CODE:
-            _exit_now(INTERRUPTED_EXIT_CODE)
+            exit_now(INTERRUPTED_EXIT_CODE)
         # The command is done; a Ctrl-C during the interpreter's tear-down ends it at once.
         signal.signal(signal.SIGINT, _exit_interrupted)
         raise
@@ -39,10 +39,10 @@ def main() -> None:
 
 def _exit_interrupted(signum: int, frame: Any) -> None:
     """Handle a late Ctrl-C: exit now with code 130."""
-    _exit_now(INTERRUPTED_EXIT_CODE)
+    exit_now(INTERRUPTED_EXIT_CODE)
 
 
-def _exit_now(code: int) -> None:
+def exit_now(code: int) -> None:
     """Flush the output and end the process without the interpreter's tear-down."""
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):

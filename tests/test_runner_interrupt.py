@@ -27,15 +27,18 @@ CHILD = textwrap.dedent(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x")
 
-    run_module._load_dataset = FakeDataset
-    run_module._write_assessment = write
-    try:
-        run_notebooks(
-            ["binhai", "tianjin"], notebooks_dir=sys.argv[1], outputs_dir=sys.argv[2],
-            progress=False, jobs=2, force=True,
-        )
-    except KeyboardInterrupt:
-        sys.exit(130)
+    if __name__ == "__main__":  # a multiprocessing-based runner re-imports this module
+        run_module._load_dataset = FakeDataset
+        run_module._write_assessment = write
+        try:
+            run_notebooks(
+                ["binhai", "tianjin"], notebooks_dir=sys.argv[1], outputs_dir=sys.argv[2],
+                progress=False, jobs=2,
+            )
+        except KeyboardInterrupt:  # as the command line does (ipanalysis.console)
+            from ipanalysis.console import exit_now
+
+            exit_now(130)
     """
 )
 

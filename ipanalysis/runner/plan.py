@@ -309,13 +309,12 @@ def _expected_type(value: Any, default: Any) -> str | None:
     if isinstance(default, str):
         return None if isinstance(value, str) else "a string (quote it: NAME='text')"
     if isinstance(default, list | tuple):
-        like = f"like {default!r}"
+        of = f" of {type(default[0]).__name__}" if default else ""
+        wanted = f"a list{of} like {default!r}"
         if not isinstance(value, list | tuple):
-            return f"a list {like}"
-        if default:
-            for item in value:
-                if _expected_type(item, default[0]) is not None:
-                    return f"a list of {type(default[0]).__name__} {like}"
+            return wanted
+        if default and any(_expected_type(item, default[0]) is not None for item in value):
+            return wanted
         return None
     if isinstance(default, dict):
         return None if isinstance(value, dict) else f"a dict like {default!r}"
