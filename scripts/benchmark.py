@@ -29,7 +29,7 @@ repository).
 
 Usage::
 
-    python scripts/benchmark.py [--repeat 3] [--jobs N] [--results-dir DIR]
+    python scripts/benchmark.py [--repeat 3] [--jobs N] [--results-dir DIR] [--rerun-only]
 """
 
 from __future__ import annotations
@@ -151,6 +151,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per notebook (median)")
     parser.add_argument("--jobs", type=int, default=None, help="ipanalysis run --jobs")
     parser.add_argument("--results-dir", type=Path, default=default_results_dir())
+    parser.add_argument(
+        "--rerun-only", action="store_true", help="only measurement 0 (unchanged rerun)"
+    )
     args = parser.parse_args()
 
     regions = load_dataset().region_ids()
@@ -176,6 +179,8 @@ def main() -> int:
             f"second / first:          {rerun_ratio:6.1%}  "
             f"(target < {RERUN_TARGET:.0%}: {verdict})"
         )
+        if args.rerun_only:
+            return 0
         run_cmd.append("--force")
         serial_dir = scratch / "papermill"
         serial_dir.mkdir()

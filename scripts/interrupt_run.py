@@ -169,6 +169,9 @@ def main() -> int:
     args = parser.parse_args()
     if os.name != "posix":
         sys.exit("POSIX only: this script sends SIGINT to process groups.")
+    # A shell starts background jobs with SIGINT ignored, and children inherit that; the run
+    # must see SIGINT as a foreground job in a terminal does.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     scratch = Path(tempfile.mkdtemp(prefix="ipanalysis-interrupt-"))
     outputs = scratch / "outputs"

@@ -55,7 +55,10 @@ def _ignore(signum: int, frame: Any) -> None:
 
 @contextlib.contextmanager
 def interrupt_guard() -> Iterator[None]:
-    """Own SIGINT for the duration of a run (a no-op outside the main thread or if nested).
+    """Own SIGINT for the duration of a run.
+
+    A no-op outside the main thread, if nested, or when the process was started with SIGINT
+    ignored (as a shell starts a background job): that choice is the parent's.
 
     After a Ctrl-C was delivered, further ones stay ignored when the guard ends: the caller
     is on its way out (``ipanalysis run`` exits with code 130).
@@ -65,7 +68,11 @@ def interrupt_guard() -> Iterator[None]:
     None
     """
     global _active
-    if threading.current_thread() is not threading.main_thread() or _active is not None:
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or _active is not None
+        or signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # started with Ctrl-C ignored
+    ):
         yield
         return
     guard = _Guard()
