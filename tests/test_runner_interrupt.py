@@ -111,3 +111,20 @@ def _running(proc: psutil.Process) -> bool:
         return proc.status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
         return False
+
+
+def test_importing_the_runner_leaves_ctrl_c_to_the_program():
+    """Only a worker process ignores SIGINT; the main process must still see Ctrl-C."""
+    probe = (
+        "import signal, ipanalysis.runner, ipanalysis.runner.worker, ipanalysis.console\n"
+        "assert signal.getsignal(signal.SIGINT) is signal.default_int_handler"
+    )
+    env = {**os.environ}
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert done.returncode == 0, done.stderr

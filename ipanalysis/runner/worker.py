@@ -10,15 +10,12 @@ The lines are base64-encoded pickles: both ends are this package, in processes t
 started, over a private pipe.
 """
 
+import base64
+import os
+import pickle
 import signal
-
-signal.signal(signal.SIGINT, signal.SIG_IGN)  # first: the main process owns Ctrl-C
-
-import base64  # noqa: E402 - after the signal handler, on purpose
-import os  # noqa: E402
-import pickle  # noqa: E402
-import sys  # noqa: E402
-from typing import Any  # noqa: E402
+import sys
+from typing import Any
 
 #: Imported as soon as the worker starts, while the main process is still planning.
 PRELOAD = ("papermill", "nbformat", "nbconvert", "jupyter_client.manager")
@@ -59,6 +56,8 @@ def decode_message(line: bytes) -> Any:
 def main() -> None:
     """Serve jobs from stdin until it is closed."""
     import importlib
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process owns Ctrl-C
 
     protocol = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints go to the log
