@@ -2,6 +2,7 @@
 
 import ast
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -75,9 +76,9 @@ AllowFewerOption = Annotated[
 ]
 
 
-def _load() -> Dataset:
+def _load(loader: Callable[[], Dataset] = load_dataset) -> Dataset:
     try:
-        return load_dataset()
+        return loader()
     except DataValidationError as err:
         console.print("[bold red]Validation failed[/bold red]")
         console.print(str(err), markup=False, highlight=False)
@@ -222,8 +223,12 @@ def assess(
     min_reliability: ReliabilityOption = "C",
     interval_level: LevelOption = 0.8,
     allow_fewer_figures: AllowFewerOption = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write the table as CSV to this file (else nothing)."),
+    ] = None,
 ) -> None:
-    """Assess every target and write outputs/assessment[_REGIONS].csv."""
+    """Assess every target (all target years) and print the verdicts; --out writes a CSV."""
     from ipanalysis.assess import assess as assess_targets
     from ipanalysis.output import print_assessment, write_assessment_csv
 
@@ -239,10 +244,8 @@ def assess(
         level=interval_level,
     )
     print_assessment(table, ds, console)
-    path = write_assessment_csv(
-        table, regions=regions, as_of=as_of, min_reliability=min_reliability.upper()
-    )
-    console.print(f"Wrote {escape(str(path))}")
+    if out is not None:
+        console.print(f"Wrote {write_assessment_csv(table, out)}", markup=False, highlight=False)
 
 
 @app.command()
@@ -305,17 +308,30 @@ def run(
         ),
     ] = None,
     allow_fewer_figures: AllowFewerOption = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rerun every notebook, even if nothing changed.")
+    ] = False,
 ) -> None:
-    """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG."""
+    """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG.
+
+    Only notebooks whose inputs changed are executed (see outputs/manifest.json). Options
+    other than the defaults (--as-of, --min-reliability, --interval-level, --param) write a
+    variant to outputs/variants/<slug>/ and leave the current reports alone. Ctrl-C stops
+    every process of the run and exits with code 130; the outputs stay as they were.
+    """
+    from ipanalysis.report import load_dataset as load_cached
     from ipanalysis.run_summary import read_previous_assessment, summary_lines
     from ipanalysis.runner import RunConfigError, run_notebooks
+    from ipanalysis.runner.plan import check_parameter_names
 
-    ds = _load()  # refuse to start on invalid data, before any notebook runs
-    _check_regions(ds, region)
-    if not allow_fewer_figures:
-        _check_figures_kept(ds)
-    before = read_previous_assessment()  # to say what changed
     try:
+        params = _parse_params(param or [])
+        check_parameter_names(params)
+        ds = _load(load_cached)  # refuse to start on invalid data, before any notebook runs
+        _check_regions(ds, region)
+        if not allow_fewer_figures:
+            _check_figures_kept(ds)
+        before = read_previous_assessment()  # the current reports, to say what changed
         summary = run_notebooks(
             region or None,
             dataset=ds,
@@ -323,13 +339,22 @@ def run(
             as_of=as_of,
             min_reliability=min_reliability.upper(),
             interval_level=interval_level,
-            **_parse_params(param or []),
+            force=force,
+            **params,
         )
     except RunConfigError as err:
         console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False)
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        console.print(
+            "[yellow]Interrupted[/yellow]: every process of the run is stopped and no partial "
+            "file is left (the outputs are the previous ones, or complete new ones if it had "
+            "finished).",
+            highlight=False,
+        )
+        raise typer.Exit(130) from None
     console.print(str(summary), markup=False, highlight=False)
-    after = read_previous_assessment()
+    after = read_previous_assessment(summary.outputs_dir)  # a variant: compared with the current
     if after is not None:
         console.print("\n".join(summary_lines(after, ds, before)), markup=False, highlight=False)
     if summary.failures:

@@ -15,7 +15,6 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ipanalysis import paths
 from ipanalysis.dataset import Dataset
 from ipanalysis.formatting import (
     CSV_SIGNIFICANT_DIGITS,
@@ -135,20 +134,26 @@ def write_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     return write_csv_atomic(out, Path(path))
 
 
-def write_assessment_csv(
-    table: pd.DataFrame,
-    *,
-    regions: list[str] | None = None,
-    as_of: int | None = None,
-    min_reliability: str = "C",
-) -> Path:
-    """Write an assessment from the command line to ``outputs/``, named after its options."""
-    parts = ["assessment", *(sorted(regions) if regions else [])]
-    if as_of is not None:
-        parts.append(f"as-of-{as_of}")
-    if min_reliability != "C":
-        parts.append(f"min-{min_reliability}")
-    return write_csv(table, paths.outputs_dir() / ("_".join(parts) + ".csv"))
+def write_assessment_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write an assessment from the command line (``ipanalysis assess --out``) to ``path``.
+
+    The command line never writes into ``outputs/`` on its own: that folder is the runner's
+    (``ipanalysis run``), whose assessment CSVs cover the reports' target years; ``assess``
+    covers every target year.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The assessment (:func:`ipanalysis.assess.assess`).
+    path : path
+        The CSV file to write (its folder is created).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    return write_csv(table, Path(path))  # the runner's writer: same rounding, same bytes
 
 
 def _with_unit(text: str, unit: str) -> str:

@@ -77,9 +77,11 @@ def test_validate_failure_names_the_cell_and_writes_nothing(mini_data, tmp_path,
 def test_assess_writes_the_csv_with_the_fixed_columns(mini_data, tmp_path, monkeypatch):
     monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
     monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path))
-    result = runner.invoke(app, ["assess", "--region", "tianjin", "--as-of", "2024"])
+    out = tmp_path / "assessment_tianjin_as-of-2024.csv"
+    args = ["assess", "--region", "tianjin", "--as-of", "2024", "--out", str(out)]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    table = pd.read_csv(tmp_path / "assessment_tianjin_as-of-2024.csv")
+    table = pd.read_csv(out)
     assert list(table.columns[:3]) == ["region", "indicator", "target_year"]
     # 2 figures (2023 derived 21.8/1.153, 2024 21.8): growth 15.3% a year since 2023 (no
     # figure for the plan's base year 2020) vs (22.5 / (21.8/1.153))**(1/2) − 1 required from

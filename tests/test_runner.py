@@ -10,8 +10,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from ipanalysis import fonts, runner
+from ipanalysis import fonts, paths, runner
 from ipanalysis.runner import RunConfigError, clean_notebook, extract_figures, run_notebooks
+from ipanalysis.runner import run as run_module
 
 # A 1x1 PNG.
 PNG_B64 = (
@@ -65,14 +66,14 @@ class FakeDataset:
 @pytest.fixture
 def fake_package(monkeypatch):
     """No real data: four regions, and a one-line assessment CSV per output set."""
-    monkeypatch.setattr(runner, "_load_dataset", lambda: FakeDataset())
+    monkeypatch.setattr(run_module, "_load_dataset", lambda: FakeDataset())
 
     def write(dataset, regions, parameters, path):
         path.parent.mkdir(parents=True, exist_ok=True)
         label = "all" if regions is None else ",".join(regions)
         path.write_text(f"regions,level\n{label},{parameters['interval_level']}\n")
 
-    monkeypatch.setattr(runner, "_write_assessment", write)
+    monkeypatch.setattr(run_module, "_write_assessment", write)
 
 
 @pytest.fixture
@@ -184,6 +185,7 @@ def test_run_writes_every_output_and_no_staging(fake_package, nbdir, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [
         "assessment.csv",
         "binhai",
+        "manifest.json",
         "overview.html",
         "overview.ipynb",
         "tianjin",
@@ -198,13 +200,63 @@ def test_run_writes_every_output_and_no_staging(fake_package, nbdir, tmp_path):
     assert "forecast binhai 0.8" in html and "<html" in html
 
 
-def test_non_default_parameter_reaches_notebook_and_csv(fake_package, nbdir, tmp_path):
+def test_non_default_parameter_is_a_variant_beside_the_current_reports(
+    fake_package, nbdir, tmp_path
+):
     out = tmp_path / "out"
+    assert _run(nbdir, out, ["binhai"]).ok
+    current = _tree(out)
     summary = _run(nbdir, out, "binhai", interval_level=0.9)
     assert summary.ok, str(summary)
-    nb = nbformat.read(out / "binhai" / "forecast.ipynb", as_version=4)
+    variant = out / "variants" / "level-0.9"
+    assert summary.outputs_dir == variant
+    nb = nbformat.read(variant / "binhai" / "forecast.ipynb", as_version=4)
     assert "forecast binhai 0.9" in nb.cells[-1].outputs[0]["text"]
-    assert (out / "binhai" / "assessment.csv").read_text() == "regions,level\nbinhai,0.9\n"
+    assert (variant / "binhai" / "assessment.csv").read_text() == "regions,level\nbinhai,0.9\n"
+    assert (variant / "overview.html").exists() and (variant / "manifest.json").exists()
+    # the current reports are untouched
+    assert {k: v for k, v in _tree(out).items() if not k.startswith("variants/")} == current
+
+
+@pytest.mark.parametrize(
+    "options, slug",
+    [
+        ({"as_of": 2022}, "as-of-2022"),
+        ({"as_of": 2022, "min_reliability": "A"}, "as-of-2022_min-A"),
+        ({"target_years": [2025]}, "target-years-2025"),
+        ({"interval_level": 0.8, "as_of": None}, None),
+    ],
+)
+def test_variant_slug_names_the_values_that_differ(options, slug):
+    defaults = {"as_of": None, "min_reliability": "C", "interval_level": 0.8}
+    defaults["target_years"] = [2025, 2026]
+    given = {**defaults, **options}
+    assert runner.plan.variant_slug(given, defaults) == slug
+
+
+@pytest.mark.parametrize(
+    "options, match",
+    [
+        ({"target_years": 2025}, r"target_years: found 2025 \(int\), expected a list"),
+        (
+            {"target_years": ["2025"]},
+            r"target_years: found \['2025'\] \(list\), expected a list of int",
+        ),
+        ({"as_of": "abc"}, r"as_of must be a year .*'abc' \(str\)"),
+        ({"interval_level": "high"}, "interval_level must be a number"),
+    ],
+)
+def test_wrongly_typed_parameter_is_refused_before_any_kernel(
+    fake_package, nbdir, tmp_path, options, match
+):
+    with pytest.raises(RunConfigError, match=match):
+        _run(nbdir, tmp_path / "out", ["binhai"], **options)
+    assert not (tmp_path / "out").exists()
+
+
+def test_summary_counts_notebooks_and_tables_separately(fake_package, nbdir, tmp_path):
+    summary = _run(nbdir, tmp_path / "out", ["binhai", "tianjin"])
+    assert "5 notebooks and 3 CSV tables ok" in str(summary), str(summary)
 
 
 def test_outputs_are_deterministic(fake_package, nbdir, tmp_path):
@@ -234,7 +286,8 @@ def test_failing_region_keeps_old_outputs_and_others_run(fake_package, nbdir, tm
     assert "ValueError: boom in nankai" in failure.error, str(summary)
     assert failure.failed_notebook == out / "_failed" / "nankai" / "forecast.ipynb"
     text = str(summary)
-    assert "1 of 9 notebooks failed" in text and str(failure.failed_notebook) in text
+    assert "1 of 9 notebooks and 0 of 5 CSV tables failed" in text, text
+    assert str(failure.failed_notebook) in text
     saved = nbformat.read(failure.failed_notebook, as_version=4)
     assert any(o.get("ename") == "ValueError" for c in saved.cells for o in c.get("outputs", []))
     # nankai: untouched, the whole old set and nothing new (not even the trends that worked).
@@ -243,9 +296,15 @@ def test_failing_region_keeps_old_outputs_and_others_run(fake_package, nbdir, tm
     # the others ran
     for region in ("binhai", "hongqiao", "tianjin"):
         assert (out / region / "forecast.html").exists()
-    assert (out / "overview.html").exists()
-    assert summary.written == ["binhai", "hongqiao", "tianjin", "overview"]
+    assert summary.written == ["binhai", "hongqiao", "tianjin"]
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+    # the new overview would show nankai's new verdicts beside nankai's old folder: withheld
+    assert summary.withheld == ["overview"] and "overview not updated either" in text
+    assert not (out / "overview.html").exists() and not (out / "assessment.csv").exists()
+    # fixed: nankai and the overview both run again (their manifest entries were not updated)
+    _write(_notebook("print('fixed', region)"), nbdir / "forecast.ipynb")
+    again = _run(nbdir, out, ["nankai"])
+    assert again.ok and again.written == ["nankai", "overview"], str(again)
 
 
 def test_fixed_region_clears_its_failed_notebook(fake_package, nbdir, tmp_path):
@@ -265,7 +324,7 @@ def test_assessment_failure_fails_only_its_region(fake_package, monkeypatch, nbd
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("ok\n")
 
-    monkeypatch.setattr(runner, "_write_assessment", write)
+    monkeypatch.setattr(run_module, "_write_assessment", write)
     summary = _run(nbdir, tmp_path / "out", ["binhai", "tianjin"])
     assert [(f.key, f.notebook) for f in summary.failures] == [("tianjin", "assessment.csv")]
     assert "RuntimeError: no data" in summary.failures[0].error
@@ -283,7 +342,7 @@ def test_interrupted_run_leaves_no_staging_and_keeps_outputs(
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(runner, "_write_assessments", interrupt)
+    monkeypatch.setattr(run_module, "_write_assessments", interrupt)
     with pytest.raises(KeyboardInterrupt):
         _run(nbdir, out, ["binhai"])
     assert _tree(out) == before
@@ -347,8 +406,9 @@ def test_extract_figures_names_by_tag_then_position():
 
 # --- the real notebooks -------------------------------------------------------------------
 
-REPO = Path(runner.paths.REPO_ROOT)
+REPO = Path(paths.REPO_ROOT)
 OUTPUTS = REPO / "outputs"
+OUTSIDE_THE_RUN = {"conftest.py", "manifest.json"}
 
 
 def test_notebooks_declare_the_documented_parameters():
@@ -424,10 +484,11 @@ def test_a_rerun_reproduces_the_committed_outputs(fresh_binhai):
     compared within a tolerance by ``test_report.py``).
     """
     fresh = _tree(fresh_binhai)
+    fresh.pop("manifest.json")  # this run's covers binhai and the overview only
     committed = {
         name: data
         for name, data in _tree(OUTPUTS).items()
-        if name.startswith("binhai/") or "/" not in name and name != "conftest.py"
+        if name.startswith("binhai/") or "/" not in name and name not in OUTSIDE_THE_RUN
     }
     hint = "run `ipanalysis run` and commit outputs/"
     assert sorted(fresh) == sorted(committed), hint
@@ -441,3 +502,94 @@ def test_a_rerun_reproduces_the_committed_outputs(fresh_binhai):
         pytest.skip("figures render differently on this machine (fonts/FreeType)")
     changed = [n for n in fresh if fresh[n] != committed[n]]
     assert not changed, f"differ from outputs/: {changed} ({hint})"
+
+
+# --- incremental runs ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_data(monkeypatch):
+    """Digests of each region's data that a test can change (the real ones hash the rows)."""
+    data = {region: "v1" for region in REGIONS}
+
+    def fingerprints(dataset, regions):
+        return {**{r: data[r] for r in regions}, "overview": "+".join(data.values())}
+
+    monkeypatch.setattr(run_module, "_data_fingerprints", fingerprints)
+    return data
+
+
+def _executed(summary) -> list[str]:
+    return sorted(f"{r.key}/{r.notebook}" for r in summary.results if not r.skipped)
+
+
+def test_rerun_skips_unchanged_notebooks_and_says_so(fake_package, fake_data, nbdir, tmp_path):
+    out = tmp_path / "out"
+    first = _run(nbdir, out, REGIONS[:2])
+    assert first.ok and not first.skipped
+    before = _tree(out)
+    again = _run(nbdir, out, REGIONS[:2])
+    assert again.ok and _executed(again) == [] and again.written == []
+    assert "Not rerun, inputs unchanged (--force reruns them): binhai/trends" in str(again)
+    assert _tree(out) == before
+    forced = _run(nbdir, out, REGIONS[:2], force=True)
+    assert len(_executed(forced)) == 5 + 3 and _tree(out) == before
+
+
+def test_changed_region_data_reruns_that_region_and_the_overview(
+    fake_package, fake_data, nbdir, tmp_path
+):
+    out = tmp_path / "out"
+    assert _run(nbdir, out, ["binhai", "tianjin"]).ok
+    fake_data["binhai"] = "v2"
+    summary = _run(nbdir, out, ["binhai", "tianjin"])
+    assert _executed(summary) == [
+        "binhai/assessment.csv",
+        "binhai/forecast",
+        "binhai/trends",
+        "overview/assessment.csv",
+        "overview/overview",
+    ]
+    assert summary.written == ["binhai", "overview"]
+
+
+def test_changed_notebook_reruns_only_that_notebook_and_keeps_the_others_files(
+    fake_package, fake_data, nbdir, tmp_path
+):
+    out = tmp_path / "out"
+    first = _run(nbdir, out, ["binhai", "tianjin"])
+    assert first.ok, str(first)
+    trends = (out / "binhai" / "trends.html").read_bytes()
+    _write(_notebook("print('forecast v2', region)"), nbdir / "forecast.ipynb")
+    summary = _run(nbdir, out, ["binhai", "tianjin"])
+    assert _executed(summary) == ["binhai/forecast", "tianjin/forecast"]
+    assert "forecast v2 binhai" in (out / "binhai" / "forecast.html").read_text()
+    # the region's folder was swapped as a whole: the trends' files were carried over
+    assert (out / "binhai" / "trends.html").read_bytes() == trends
+    assert (out / "binhai" / "trends-dot.png").exists()
+    assert (out / "binhai" / "assessment.csv").exists()
+
+
+def test_missing_output_is_remade_even_if_inputs_are_unchanged(
+    fake_package, fake_data, nbdir, tmp_path
+):
+    out = tmp_path / "out"
+    assert _run(nbdir, out, ["binhai"]).ok
+    (out / "binhai" / "trends.html").unlink()
+    summary = _run(nbdir, out, ["binhai"])
+    assert _executed(summary) == ["binhai/trends"]
+    assert (out / "binhai" / "trends.html").exists()
+
+
+def test_manifest_is_deterministic_without_paths_or_times(
+    fake_package, fake_data, nbdir, tmp_path
+):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert _run(nbdir, a, ["binhai"]).ok
+    assert _run(nbdir, b, ["binhai"], jobs=1).ok
+    text = (a / "manifest.json").read_text()
+    assert text == (b / "manifest.json").read_text()
+    assert str(tmp_path) not in text and "time" not in text
+    entries = json.loads(text)["outputs"]
+    assert list(entries) == sorted(entries)
+    assert set(entries["binhai/forecast"]) == {"data", "notebook", "package", "parameters"}

@@ -1,0 +1,382 @@
+"""The run: check, plan, execute, commit (what ``ipanalysis run`` calls)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ipanalysis import paths
+from ipanalysis.runner import manifest
+from ipanalysis.runner.commit import commit_outputs, owned_files, remove_orphan_staging
+from ipanalysis.runner.execute import default_jobs, describe_error, execute_jobs
+from ipanalysis.runner.interrupt import deferred_interrupt, interrupt_guard
+from ipanalysis.runner.plan import (
+    ASSESSMENT_CSV,
+    OVERVIEW_KEY,
+    OVERVIEW_NOTEBOOK,
+    REGION_NOTEBOOKS,
+    STAGING_PREFIX,
+    VARIANTS_DIRNAME,
+    Job,
+    RunConfigError,
+    check_options,
+    check_parameter_types,
+    check_region_ids,
+    declared_parameters,
+    expected_costs,
+    plan_jobs,
+    region_display_names,
+    variant_slug,
+)
+from ipanalysis.runner.results import NotebookResult, RunSummary
+
+
+@dataclass(frozen=True)
+class TableWriter:
+    """A table the package writes in the main process, beside the notebooks' outputs.
+
+    Attributes
+    ----------
+    name : str
+        Its file name in an output set (``assessment.csv``).
+    per_region : bool
+        True: one per region folder and one for the overview (across regions); False: only
+        the overview's, at the top of the outputs folder.
+    write : callable
+        ``write(dataset, regions, parameters, path)``: ``regions`` is ``[region]`` or None
+        (every reportable region), ``parameters`` the run's effective parameters.
+    """
+
+    name: str
+    per_region: bool
+    write: Callable[[Any, Sequence[str] | None, Mapping[str, Any], Path], None]
+
+
+def table_writers() -> list[TableWriter]:
+    """Return the package-side tables a run writes.
+
+    This is the hook for further tables computed from the dataset rather than by a notebook
+    (e.g. ``outputs/backtest.csv``: ``TableWriter("backtest.csv", False, <writer>)``). Each is
+    skipped, like a notebook, when its inputs (data, package, parameters) are unchanged, and
+    a failure keeps its set's previous outputs.
+
+    Returns
+    -------
+    list of TableWriter
+        Today the assessment CSVs.
+    """
+    return [TableWriter(ASSESSMENT_CSV, True, lambda *args: _write_assessment(*args))]
+
+
+def run_notebooks(
+    regions: Sequence[str] | str | None = None,
+    *,
+    jobs: int | None = None,
+    as_of: int | None = None,
+    min_reliability: str = "C",
+    interval_level: float = 0.8,
+    outputs_dir: str | os.PathLike[str] | None = None,
+    progress: bool = True,
+    notebooks_dir: str | os.PathLike[str] | None = None,
+    overview: bool = True,
+    dataset: Any = None,
+    force: bool = False,
+    **extra_parameters: Any,
+) -> RunSummary:
+    """Execute the report notebooks for ``regions`` and the overview, writing ``outputs/``.
+
+    Parameters
+    ----------
+    regions : sequence of str, str or None
+        Region ids (``binhai``…); None runs every city and district in ``regions.csv``.
+    jobs : int, optional
+        Worker processes; default one per core.
+    as_of : int, optional
+        Assess as if only figures up to this year were known (passed to the notebooks).
+    min_reliability : {"A", "B", "C"}
+        Use only figures from sources at least this reliable.
+    interval_level : float
+        Coverage of the forecast intervals (0 < level < 1).
+    outputs_dir : path, optional
+        Where to write; default :func:`ipanalysis.paths.outputs_dir`. A run with any
+        parameter other than the notebooks' defaults is a *variant*: it writes to
+        ``<outputs_dir>/variants/<slug>/`` (:func:`~ipanalysis.runner.plan.variant_slug`),
+        with its own overview and manifest, and never touches the current reports.
+    progress : bool
+        Show a progress bar (rich) on stderr.
+    notebooks_dir : path, optional
+        Where the notebooks are; default :data:`ipanalysis.paths.NOTEBOOKS_DIR`.
+    overview : bool
+        Also run the overview notebook (always across every reportable region).
+    dataset : ipanalysis.dataset.Dataset, optional
+        The dataset already loaded (and validated) by the caller; loaded here otherwise. It
+        gives the valid region ids, the data digests and the package-side tables; the
+        notebooks load their own.
+    force : bool
+        Execute every notebook, even those whose inputs are unchanged since their outputs
+        were made (see :mod:`ipanalysis.runner.manifest`).
+    **extra_parameters
+        Further notebook parameters (e.g. ``target_years=[2025]``); every notebook run must
+        declare them, with a value of the type of the declared default.
+
+    Returns
+    -------
+    RunSummary
+        The results; ``summary.failures`` is empty when everything ran.
+
+    Raises
+    ------
+    RunConfigError
+        Before anything runs: unknown or non-slug region, undeclared or wrongly typed
+        parameter, bad option.
+    KeyboardInterrupt
+        On Ctrl-C, after every process of the run was stopped and the staging folder
+        removed: the outputs are as they were (see :mod:`ipanalysis.runner.interrupt`).
+    """
+    started = time.perf_counter()
+    if isinstance(regions, str):
+        regions = [regions]
+    check_options(jobs, min_reliability, interval_level, as_of)
+    nb_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.NOTEBOOKS_DIR
+    base = Path(outputs_dir) if outputs_dir is not None else paths.outputs_dir()
+    # Slugs first: they need no data, and a bad id must never reach the file system.
+    if regions is not None:
+        for region in regions:
+            check_region_ids([region], valid=[region])
+
+    names = list(REGION_NOTEBOOKS) + ([OVERVIEW_NOTEBOOK] if overview else [])
+    declared = {name: declared_parameters(nb_dir / f"{name}.ipynb") for name in names}
+    given: dict[str, Any] = {
+        "as_of": as_of,
+        "min_reliability": min_reliability,
+        "interval_level": interval_level,
+        **extra_parameters,
+    }
+    if "region" in given or "regions" in given:
+        raise RunConfigError("Pass regions as the first argument, not as a notebook parameter.")
+    for name in names:
+        missing = sorted(set(given) - set(declared[name]))
+        if name in REGION_NOTEBOOKS and "region" not in declared[name]:
+            missing.append("region")
+        if missing:
+            raise RunConfigError(
+                f"{name}.ipynb does not declare parameter(s) {', '.join(missing)}; it declares "
+                f"{', '.join(declared[name])}."
+            )
+    check_parameter_types(given, declared)
+
+    if dataset is None:
+        dataset = _load_dataset()
+    valid = _reportable_regions(dataset)
+    run_regions = check_region_ids(valid if regions is None else regions, valid)
+    defaults = {k: v for name in reversed(names) for k, v in declared[name].items()}
+    slug = variant_slug(given, defaults)
+    outputs = base if slug is None else base / VARIANTS_DIRNAME / slug
+    # Effective values (notebook defaults overridden by the run's) drive the tables.
+    effective = {**declared.get("forecast", declared[REGION_NOTEBOOKS[0]]), **given}
+    keys = list(run_regions) + ([OVERVIEW_KEY] if overview else [])
+
+    with interrupt_guard():
+        summary = RunSummary(outputs_dir=outputs, regions=list(run_regions))
+        outputs.mkdir(parents=True, exist_ok=True)
+        remove_orphan_staging(outputs)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=outputs))
+        try:
+            all_jobs = plan_jobs(
+                run_regions,
+                names,
+                nb_dir,
+                staging,
+                declared,
+                given,
+                expected_costs(dataset, run_regions, effective),
+                region_display_names(dataset),
+            )
+            inputs = _inputs(dataset, all_jobs, keys, given)
+            recorded = manifest.read_manifest(outputs)
+            fresh = set() if force else _fresh(inputs, recorded, outputs)
+            todo = [job for job in all_jobs if f"{job.key}/{job.notebook}" not in fresh]
+            tables = [
+                (key, writer)
+                for key in keys
+                for writer in table_writers()
+                if (writer.per_region or key == OVERVIEW_KEY)
+                and f"{key}/{writer.name}" not in fresh
+            ]
+            table_results: list[NotebookResult] = []
+            results = execute_jobs(
+                todo,
+                jobs or default_jobs(),
+                progress,
+                on_idle=lambda: table_results.extend(
+                    _write_assessments(dataset, tables, effective, staging)
+                ),
+                log_dir=staging,
+            )
+            skipped = [
+                NotebookResult(*entry.split("/", 1), ok=True, seconds=0.0, skipped=True)
+                for entry in sorted(fresh)
+            ]
+            summary.results = _order_results(results + table_results + skipped, run_regions, names)
+            with deferred_interrupt():
+                commit_outputs(summary, staging, outputs, keys)
+                _record(outputs, recorded, inputs, summary, valid)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _inputs(
+    dataset: Any, all_jobs: Sequence[Job], keys: Sequence[str], given: Mapping[str, Any]
+) -> dict[str, dict[str, str]]:
+    """Return the digests of every output's inputs, keyed ``"<key>/<notebook or table>"``."""
+    package = manifest.package_fingerprint()
+    data = _data_fingerprints(dataset, [k for k in keys if k != OVERVIEW_KEY])
+    notebooks: dict[str, str] = {}
+    inputs: dict[str, dict[str, str]] = {}
+    for job in all_jobs:
+        if job.input_path not in notebooks:
+            notebooks[job.input_path] = manifest.notebook_fingerprint(Path(job.input_path))
+        inputs[f"{job.key}/{job.notebook}"] = {
+            "data": data.get(job.key, ""),
+            "notebook": notebooks[job.input_path],
+            "package": package,
+            "parameters": manifest.parameters_fingerprint(job.parameters),
+        }
+    for key in keys:
+        for writer in table_writers():
+            if writer.per_region or key == OVERVIEW_KEY:
+                inputs[f"{key}/{writer.name}"] = {
+                    "data": data.get(key, ""),
+                    "package": package,
+                    "parameters": manifest.parameters_fingerprint(given),
+                }
+    return inputs
+
+
+def _fresh(
+    inputs: Mapping[str, Mapping[str, str]],
+    recorded: Mapping[str, Mapping[str, str]],
+    outputs: Path,
+) -> set[str]:
+    """Return the outputs whose inputs are unchanged and whose files are all there."""
+    fresh = set()
+    for entry, digests in inputs.items():
+        if not digests.get("data") or manifest.changed_inputs(recorded.get(entry), digests):
+            continue
+        key, name = entry.split("/", 1)
+        folder = outputs if key == OVERVIEW_KEY else outputs / key
+        files = {p.name for p in owned_files(folder, name)}
+        needed = {name} if "." in name else {f"{name}.ipynb", f"{name}.html"}
+        if needed <= files:
+            fresh.add(entry)
+    return fresh
+
+
+def _record(
+    outputs: Path,
+    recorded: Mapping[str, Mapping[str, str]],
+    inputs: Mapping[str, Mapping[str, str]],
+    summary: RunSummary,
+    valid: Sequence[str],
+) -> None:
+    """Update the manifest: new entries for the sets swapped in, old ones kept otherwise."""
+    entries = {
+        entry: dict(digests)
+        for entry, digests in recorded.items()
+        if entry.split("/", 1)[0] in {*valid, OVERVIEW_KEY}
+    }
+    for result in summary.results:
+        if result.key in summary.written:
+            entries[f"{result.key}/{result.notebook}"] = dict(
+                inputs[f"{result.key}/{result.notebook}"]
+            )
+    if entries != recorded:
+        manifest.write_manifest(outputs, entries)
+
+
+def _order_results(
+    results: Sequence[NotebookResult], run_regions: Sequence[str], names: Sequence[str]
+) -> list[NotebookResult]:
+    order = {key: i for i, key in enumerate([*run_regions, OVERVIEW_KEY])}
+    tables = [writer.name for writer in table_writers()]
+    nb_order = {name: i for i, name in enumerate([*names, *tables])}
+    return sorted(results, key=lambda r: (order.get(r.key, 99), nb_order.get(r.notebook, 99)))
+
+
+# Package-side hooks (monkeypatched in tests)
+
+
+def _data_fingerprints(dataset: Any, regions: Sequence[str]) -> dict[str, str]:
+    """Return the digest of the data each region (and the overview) reads; empty if unknown.
+
+    An empty digest means "unknown": the outputs are then always remade.
+    """
+    try:
+        return manifest.data_fingerprints(dataset, regions, OVERVIEW_KEY)
+    except (AttributeError, KeyError, TypeError):
+        return {}
+
+
+def _load_dataset() -> Any:
+    """Load and validate the dataset (raises on bad data; cached while nothing changed)."""
+    from ipanalysis.report import load_dataset
+
+    return load_dataset()
+
+
+def _reportable_regions(dataset: Any) -> list[str]:
+    """Return the ids of the regions reports are made for (cities and districts)."""
+    return list(dataset.region_ids(("city", "district")))
+
+
+def _write_assessment(
+    dataset: Any, regions: Sequence[str] | None, parameters: Mapping[str, Any], path: Path
+) -> None:
+    """Write the assessment CSV for ``regions`` (None: all reportable) with the run's options."""
+    from ipanalysis import report
+
+    table = report.assessment_table(
+        dataset,
+        regions=regions,
+        target_years=parameters.get("target_years"),
+        as_of=parameters.get("as_of"),
+        min_reliability=parameters.get("min_reliability", "C"),
+        interval_level=parameters.get("interval_level", 0.8),
+    )
+    report.write_csv(table, path)
+
+
+def _write_assessments(
+    dataset: Any,
+    tables: Sequence[tuple[str, TableWriter]],
+    parameters: Mapping[str, Any],
+    staging: Path,
+) -> list[NotebookResult]:
+    """Write the package-side tables into staging (in the main process, beside the workers).
+
+    Returns a result for each table; one that could not be computed fails, and its set then
+    keeps its previous outputs like a set whose notebook failed.
+    """
+    results = []
+    for key, writer in tables:
+        start = time.perf_counter()
+        regions = None if key == OVERVIEW_KEY else [key]
+        try:
+            writer.write(dataset, regions, parameters, staging / key / writer.name)
+        except Exception as exc:  # noqa: BLE001 - reported in the summary
+            results.append(
+                NotebookResult(
+                    key, writer.name, False, time.perf_counter() - start, describe_error(exc)
+                )
+            )
+        else:
+            results.append(NotebookResult(key, writer.name, True, time.perf_counter() - start))
+    return results
