@@ -343,7 +343,7 @@ def run(
             **params,
         )
     except RunConfigError as err:
-        console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False)
+        console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         console.print(
@@ -418,7 +418,7 @@ def _check_figures_kept(ds: Dataset) -> None:
     try:
         check_figures_kept(ds)
     except FiguresLostError as err:
-        console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False)
+        console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
 
@@ -428,7 +428,7 @@ def _check_regions(ds: Dataset, regions: list[str] | None) -> list[str] | None:
     try:
         return check_region_ids(regions, ds.regions)
     except RegionError as err:
-        console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False)
+        console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 

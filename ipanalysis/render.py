@@ -796,7 +796,14 @@ METHOD_EN = (
 )
 
 
-def show_method(*, outputs_dir: Any = None, uuid: str = "track_record") -> HTML:
+#: Where a region report links for the track record (the overview, which reruns whenever any
+#: figure changes, as the backtest does; a region report reruns only with its own figures).
+TRACK_RECORD_LINK = "../overview.html#track-record"
+
+
+def show_method(
+    *, outputs_dir: Any = None, uuid: str = "track_record", with_tables: bool = True
+) -> HTML:
     """Return the method in plain Chinese with English alongside, and the track record.
 
     The track record is read from ``outputs/backtest.csv`` and ``outputs/backtest_targets.csv``
@@ -808,18 +815,28 @@ def show_method(*, outputs_dir: Any = None, uuid: str = "track_record") -> HTML:
         Where the backtest tables are; default :func:`ipanalysis.paths.outputs_dir`.
     uuid : str
         Fixed Styler uuid prefix.
+    with_tables : bool, default True
+        Show the backtest tables; False (region reports) links to the overview's instead.
 
     Returns
     -------
     IPython.display.HTML
-        Two columns of text (中文 | English), then the backtest tables or a placeholder.
+        Two columns of text (中文 | English), then the backtest tables, a placeholder, or a
+        link to the overview's track record.
     """
     parts = [
         '<table style="border-collapse:collapse"><tr>'
         f'<td style="vertical-align:top;width:50%;padding-right:1em">{METHOD_ZH}</td>'
         f'<td style="vertical-align:top;width:50%">{METHOD_EN}</td></tr></table>',
-        "<h4>过往表现 · Track record</h4>",
+        '<h4 id="track-record">过往表现 · Track record</h4>',
     ]
+    if not with_tables:
+        parts.append(
+            f'<p>方法的回测结果（覆盖率、误差、历史目标的检验）见<a href="{TRACK_RECORD_LINK}">'
+            "总览报告</a>。 How well the method did on past data (interval coverage, errors, past "
+            f'targets): see <a href="{TRACK_RECORD_LINK}">the overview</a>.</p>'
+        )
+        return HTML("\n".join(parts))
     record = track_record(outputs_dir)
     if not record:
         parts.append(
