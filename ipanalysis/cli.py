@@ -202,6 +202,7 @@ def run(
     variant to outputs/variants/<slug>/ and leave the current reports alone. Ctrl-C stops
     every process of the run and exits with code 130; the outputs stay as they were.
     """
+    from ipanalysis.console import exit_on_interrupt
     from ipanalysis.report import load_dataset as load_cached
     from ipanalysis.runner import RunConfigError, run_notebooks
     from ipanalysis.runner.plan import check_parameter_names
@@ -221,10 +222,12 @@ def run(
             **params,
         )
         console.print(str(summary), markup=False, highlight=False)
+        exit_on_interrupt()  # the outputs are complete: a late Ctrl-C only ends the process
     except RunConfigError as err:
         console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
+        exit_on_interrupt()  # a second Ctrl-C must not turn this into click's "Aborted!"
         console.print(
             "[yellow]Interrupted[/yellow]: every process of the run is stopped and no partial "
             "file is left (the outputs are the previous ones, or complete new ones if it had "
