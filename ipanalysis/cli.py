@@ -319,6 +319,7 @@ def run(
     variant to outputs/variants/<slug>/ and leave the current reports alone. Ctrl-C stops
     every process of the run and exits with code 130; the outputs stay as they were.
     """
+    from ipanalysis.console import exit_on_interrupt
     from ipanalysis.report import load_dataset as load_cached
     from ipanalysis.run_summary import read_previous_assessment, summary_lines
     from ipanalysis.runner import RunConfigError, run_notebooks
@@ -342,10 +343,12 @@ def run(
             force=force,
             **params,
         )
+        exit_on_interrupt()  # the outputs are complete: a late Ctrl-C only ends the process
     except RunConfigError as err:
         console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
+        exit_on_interrupt()  # a second Ctrl-C must not turn this into click's "Aborted!"
         console.print(
             "[yellow]Interrupted[/yellow]: every process of the run is stopped and no partial "
             "file is left (the outputs are the previous ones, or complete new ones if it had "

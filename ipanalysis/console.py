@@ -18,23 +18,29 @@ INTERRUPTED_EXIT_CODE = 130
 def main() -> None:
     """Run the command line; exit with code 130 on Ctrl-C, without a traceback.
 
-    After an interrupt the command has already stopped its processes and removed its
-    partial files; the interpreter's own tear-down (freeing every module pandas & co. loaded)
-    can take a second or more on a busy machine, so the process ends at once instead.
+    The process ends with :func:`exit_now` once the command is done: the commands close
+    their own files and stop their own processes, and the interpreter's tear-down (freeing
+    every module pandas & co. loaded) can take a second or more on a busy machine, a window in
+    which a Ctrl-C would kill the process by signal instead of ending it with code 130.
     """
     try:
         from ipanalysis.cli import app
 
         app()
+        code = 0
     except KeyboardInterrupt:
         sys.stderr.write("\nInterrupted.\n")
-        exit_now(INTERRUPTED_EXIT_CODE)
+        code = INTERRUPTED_EXIT_CODE
     except SystemExit as exit_:
-        if exit_.code == INTERRUPTED_EXIT_CODE:
-            exit_now(INTERRUPTED_EXIT_CODE)
-        # The command is done; a Ctrl-C during the interpreter's tear-down ends it at once.
-        signal.signal(signal.SIGINT, _exit_interrupted)
-        raise
+        code = exit_.code if isinstance(exit_.code, int) else (exit_.code is not None)
+        if isinstance(exit_.code, str):
+            sys.stderr.write(exit_.code + "\n")
+    exit_now(int(code))
+
+
+def exit_on_interrupt() -> None:
+    """From now on, a Ctrl-C ends the process at once with code 130 (the work is done)."""
+    signal.signal(signal.SIGINT, _exit_interrupted)
 
 
 def _exit_interrupted(signum: int, frame: Any) -> None:

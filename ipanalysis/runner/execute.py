@@ -168,19 +168,23 @@ class WorkerPool:
         self.processes: list[subprocess.Popen[bytes]] = []
         self.logs: list[Path] = []
         log_dir.mkdir(parents=True, exist_ok=True)
-        for index in range(n_workers):
-            log = log_dir / f".worker-{index}.log"
-            with open(log, "wb") as handle, deferred_interrupt():  # never a worker untracked
-                self.processes.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", WORKER_MODULE],
-                        stdin=subprocess.PIPE,
-                        stdout=subprocess.PIPE,
-                        stderr=handle,
-                        **_own_process_group(),
+        try:
+            for index in range(n_workers):
+                log = log_dir / f".worker-{index}.log"
+                with open(log, "wb") as handle, deferred_interrupt():  # never one untracked
+                    self.processes.append(
+                        subprocess.Popen(
+                            [sys.executable, "-m", WORKER_MODULE],
+                            stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE,
+                            stderr=handle,
+                            **_own_process_group(),
+                        )
                     )
-                )
-            self.logs.append(log)
+                self.logs.append(log)
+        except BaseException:  # Ctrl-C between two workers: stop the ones already started
+            self.terminate()
+            raise
 
     def run(
         self, jobs: Sequence[Job], on_result: Callable[[NotebookResult], None]
@@ -281,7 +285,24 @@ class WorkerPool:
     def terminate(self) -> None:
         """Stop now (Ctrl-C, an error): kill every worker and every process it started."""
         _kill_and_wait(self._descendants(freeze=True))
+        _kill_and_wait(self._kernels_of_workers())  # one that was starting as we looked
         self._reap()
+
+    def _kernels_of_workers(self) -> list[Any]:
+        """Return live processes started by a kernel manager in one of the workers.
+
+        A kernel is started with ``JPY_PARENT_PID`` set to its worker's pid; this finds a
+        kernel whose worker was killed before it showed up among the worker's children.
+        """
+        import psutil
+
+        pids = {str(proc.pid) for proc in self.processes}
+        found = []
+        for proc in psutil.process_iter():
+            with contextlib.suppress(psutil.Error):
+                if proc.environ().get("JPY_PARENT_PID") in pids and _running(proc):
+                    found.append(proc)
+        return found
 
     def _descendants(self, freeze: bool) -> list[Any]:
         """Return the workers and all their descendants (kernels), as psutil processes.
@@ -291,16 +312,22 @@ class WorkerPool:
         """
         import psutil
 
-        found: list[Any] = []
+        workers: list[Any] = []
         for proc in self.processes:
-            try:
-                worker = psutil.Process(proc.pid)
-                if freeze and os.name == "posix":
+            with contextlib.suppress(psutil.Error):  # already gone
+                workers.append(psutil.Process(proc.pid))
+        if freeze and os.name == "posix":
+            for worker in workers:
+                with contextlib.suppress(psutil.Error):
                     worker.suspend()
-                found.append(worker)
+            deadline = time.monotonic() + 0.5  # SIGSTOP takes effect asynchronously
+            for worker in workers:
+                while time.monotonic() < deadline and _status(worker) not in _STILL:
+                    time.sleep(0.005)
+        found = list(workers)
+        for worker in workers:
+            with contextlib.suppress(psutil.Error):
                 found.extend(worker.children(recursive=True))
-            except psutil.Error:  # already gone
-                continue
         return found
 
     def _reap(self) -> None:
@@ -343,6 +370,18 @@ def _kill_and_wait(processes: Sequence[Any]) -> None:
         waiting = [proc for proc in waiting if _running(proc)]
         if waiting:
             time.sleep(0.01)
+
+
+_STILL = ("stopped", "zombie", "dead", "gone")
+
+
+def _status(proc: Any) -> str:
+    import psutil
+
+    try:
+        return proc.status()
+    except psutil.Error:
+        return "gone"
 
 
 def _running(proc: Any) -> bool:
