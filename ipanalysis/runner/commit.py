@@ -16,7 +16,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ipanalysis.runner.interrupt import deferred_interrupt
-from ipanalysis.runner.plan import FAILED_DIRNAME, OVERVIEW_KEY, OVERVIEW_NOTEBOOK, STAGING_PREFIX
+from ipanalysis.runner.plan import (
+    ASSESSMENT_CSV,
+    FAILED_DIRNAME,
+    OVERVIEW_KEY,
+    OVERVIEW_NOTEBOOK,
+    STAGING_PREFIX,
+)
 from ipanalysis.runner.results import NotebookResult, RunSummary
 
 
@@ -119,6 +125,11 @@ def commit_outputs(summary: RunSummary, staging: Path, outputs: Path, keys: Sequ
         failed_root.rmdir()
 
 
+#: Files a table writer makes beside its table (same inputs): the region's template of the
+#: figures needed is written with its assessment (:func:`ipanalysis.runner.run._write_assessment`).
+TABLE_COMPANIONS = {ASSESSMENT_CSV: "observations-*-needed.csv"}
+
+
 def owned_files(folder: Path, name: str) -> list[Path]:
     """Return the files of ``folder`` that notebook (or table) ``name`` made.
 
@@ -137,6 +148,8 @@ def owned_files(folder: Path, name: str) -> list[Path]:
     """
     if "." in name:
         candidates = [folder / name]
+        if name in TABLE_COMPANIONS:
+            candidates += sorted(folder.glob(TABLE_COMPANIONS[name]))
     else:
         candidates = [folder / f"{name}.ipynb", folder / f"{name}.html"]
         candidates += sorted(folder.glob(f"{name}-*.png"))

@@ -198,9 +198,12 @@ def run_notebooks(
                 expected_costs(dataset, run_regions, effective),
                 region_display_names(dataset),
             )
-            inputs = _inputs(dataset, all_jobs, keys, given)
+            pools = _pools_fingerprint(dataset, effective)
+            inputs = _inputs(dataset, all_jobs, keys, given, pools)
             recorded = manifest.read_manifest(outputs)
             fresh = set() if force else _fresh(inputs, recorded, outputs)
+            if slug is None and overview:  # the current reports' track record, before they run
+                inputs.update(_refresh_backtest(dataset, outputs, recorded, force))
             todo = [job for job in all_jobs if f"{job.key}/{job.notebook}" not in fresh]
             tables = [
                 (key, writer)
@@ -234,9 +237,18 @@ def run_notebooks(
 
 
 def _inputs(
-    dataset: Any, all_jobs: Sequence[Job], keys: Sequence[str], given: Mapping[str, Any]
+    dataset: Any,
+    all_jobs: Sequence[Job],
+    keys: Sequence[str],
+    given: Mapping[str, Any],
+    pools: str = "",
 ) -> dict[str, dict[str, str]]:
-    """Return the digests of every output's inputs, keyed ``"<key>/<notebook or table>"``."""
+    """Return the digests of every output's inputs, keyed ``"<key>/<notebook or table>"``.
+
+    Besides its region's data, every forecast and assessment depends on the growth pools,
+    which are estimated from every region's figures (:func:`_pools_fingerprint`): a figure
+    that moves the pools reruns every region's forecast, one that does not reruns its own.
+    """
     package = manifest.package_fingerprint()
     data = _data_fingerprints(dataset, [k for k in keys if k != OVERVIEW_KEY])
     notebooks: dict[str, str] = {}
@@ -250,6 +262,8 @@ def _inputs(
             "package": package,
             "parameters": manifest.parameters_fingerprint(job.parameters),
         }
+        if job.notebook != "trends":  # the trends report fits no model
+            inputs[f"{job.key}/{job.notebook}"]["pools"] = pools
     for key in keys:
         for writer in table_writers():
             if writer.per_region or key == OVERVIEW_KEY:
@@ -257,6 +271,7 @@ def _inputs(
                     "data": data.get(key, ""),
                     "package": package,
                     "parameters": manifest.parameters_fingerprint(given),
+                    "pools": pools,
                 }
     return inputs
 
@@ -293,6 +308,8 @@ def _record(
         for entry, digests in recorded.items()
         if entry.split("/", 1)[0] in {*valid, OVERVIEW_KEY}
     }
+    if BACKTEST_ENTRY in inputs:  # written before the notebooks ran, whatever they did
+        entries[BACKTEST_ENTRY] = dict(inputs[BACKTEST_ENTRY])
     for result in summary.results:
         if result.key in summary.written:
             entries[f"{result.key}/{result.notebook}"] = dict(
@@ -312,6 +329,49 @@ def _order_results(
 
 
 # Package-side hooks (monkeypatched in tests)
+
+#: The manifest entry of the track record (``backtest.csv`` and ``backtest_targets.csv``).
+BACKTEST_ENTRY = f"{OVERVIEW_KEY}/backtest.csv"
+BACKTEST_FILES = ("backtest.csv", "backtest_targets.csv")
+
+
+def _pools_fingerprint(dataset: Any, parameters: Mapping[str, Any]) -> str:
+    """Return the digest of the growth pools the run's forecasts share ("" if unknown)."""
+    from ipanalysis.forecast import estimate_pools
+    from ipanalysis.vintage import vintage_dataset
+
+    try:
+        as_of = parameters.get("as_of")
+        data = dataset if as_of is None else vintage_dataset(dataset, as_of)
+        series = data.series(min_reliability=parameters.get("min_reliability", "C"))
+        pools = estimate_pools(series, data.indicators)
+    except Exception:  # noqa: BLE001 - a stand-in dataset (tests): the data digests decide
+        return ""
+    return manifest.parameters_fingerprint({name: repr(pool) for name, pool in pools.items()})
+
+
+def _refresh_backtest(
+    dataset: Any, outputs: Path, recorded: Mapping[str, Mapping[str, str]], force: bool
+) -> dict[str, dict[str, str]]:
+    """Rewrite the track record when the data or the package changed; return its manifest entry.
+
+    The overview notebook shows ``backtest.csv``: it must be current before the notebooks
+    run, so it is written first (each file atomically), not swapped in with them at the end.
+    The backtest uses every figure and every source's publication date: its data digest is
+    the overview's.
+    """
+    digests = {
+        "data": _data_fingerprints(dataset, []).get(OVERVIEW_KEY, ""),
+        "package": manifest.package_fingerprint(),
+    }
+    if not digests["data"]:
+        return {}  # a stand-in dataset (tests): no backtest
+    unchanged = not manifest.changed_inputs(recorded.get(BACKTEST_ENTRY), digests)
+    if force or not unchanged or not all((outputs / f).is_file() for f in BACKTEST_FILES):
+        from ipanalysis.backtest import run_backtest, write_backtest
+
+        write_backtest(*run_backtest(dataset), outputs)
+    return {BACKTEST_ENTRY: digests}
 
 
 def _data_fingerprints(dataset: Any, regions: Sequence[str]) -> dict[str, str]:
@@ -340,8 +400,14 @@ def _reportable_regions(dataset: Any) -> list[str]:
 def _write_assessment(
     dataset: Any, regions: Sequence[str] | None, parameters: Mapping[str, Any], path: Path
 ) -> None:
-    """Write the assessment CSV for ``regions`` (None: all reportable) with the run's options."""
+    """Write the assessment CSV for ``regions`` (None: all reportable) with the run's options.
+
+    A region's set also gets its template of the figures that would settle its
+    insufficient-data targets (:func:`ipanalysis.needs.write_needs_templates`), made from the
+    same assessment and so from the same inputs.
+    """
     from ipanalysis import report
+    from ipanalysis.needs import write_needs_templates
 
     table = report.assessment_table(
         dataset,
@@ -352,6 +418,10 @@ def _write_assessment(
         interval_level=parameters.get("interval_level", 0.8),
     )
     report.write_csv(table, path)
+    if regions is not None:  # the region's template of figures needed, which its report links
+        write_needs_templates(
+            dataset, table, regions=regions, out_dir=path.parent, as_of=parameters.get("as_of")
+        )
 
 
 def _write_assessments(
