@@ -74,6 +74,7 @@ def fake_package(monkeypatch):
         path.write_text(f"regions,level\n{label},{parameters['interval_level']}\n")
 
     monkeypatch.setattr(run_module, "_write_assessment", write)
+    monkeypatch.setattr(run_module, "_refresh_backtest", lambda *args: {})  # needs real data
 
 
 @pytest.fixture
@@ -547,6 +548,25 @@ def test_changed_region_data_reruns_that_region_and_the_overview(
     assert summary.written == ["binhai", "overview"]
 
 
+def test_changed_growth_pools_rerun_every_forecast_and_no_trends(
+    fake_package, fake_data, nbdir, tmp_path, monkeypatch
+):
+    pools = {"digest": "p1"}
+    monkeypatch.setattr(run_module, "_pools_fingerprint", lambda *args: pools["digest"])
+    out = tmp_path / "out"
+    assert _run(nbdir, out, ["binhai", "tianjin"]).ok
+    pools["digest"] = "p2"  # a figure of another region moved the pools every forecast uses
+    summary = _run(nbdir, out, ["binhai", "tianjin"])
+    assert _executed(summary) == [
+        "binhai/assessment.csv",
+        "binhai/forecast",
+        "overview/assessment.csv",
+        "overview/overview",
+        "tianjin/assessment.csv",
+        "tianjin/forecast",
+    ]
+
+
 def test_changed_notebook_reruns_only_that_notebook_and_keeps_the_others_files(
     fake_package, fake_data, nbdir, tmp_path
 ):
@@ -586,4 +606,6 @@ def test_manifest_is_deterministic_without_paths_or_times(
     assert str(tmp_path) not in text and "time" not in text
     entries = json.loads(text)["outputs"]
     assert list(entries) == sorted(entries)
-    assert set(entries["binhai/forecast"]) == {"data", "notebook", "package", "parameters"}
+    inputs = {"data", "notebook", "package", "parameters"}
+    assert set(entries["binhai/forecast"]) == {*inputs, "pools"}  # the trends fit no model
+    assert set(entries["binhai/trends"]) == inputs

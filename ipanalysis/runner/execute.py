@@ -83,8 +83,13 @@ def _quiet_kernel_manager(log_path: Path) -> type:
     quoted in the error when a kernel dies.
     """
     from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
 
     class QuietKernelManager(AsyncKernelManager):
+        @default("transport_encryption")
+        def _transport_encryption_default(self) -> str:
+            return "auto"  # CurveZMQ keys per kernel: no "TCP without encryption" warning
+
         async def start_kernel(self, **kw: Any) -> None:
             handle = open(log_path, "ab")  # noqa: SIM115 - inherited by the kernel process
             try:
