@@ -5,7 +5,9 @@ Usage::
     .venv/bin/python scripts/screenshot_reports.py [--outputs DIR] [--out DIR] [--height PX]
 
 Each report's first screen (what a reader sees on opening it) is saved as a PNG named after
-the report: ``overview.png``, ``binhai-forecast.png``, … in ``docs/screenshots/`` by default.
+the report: ``overview.png``, ``binhai-forecast.png``, … in ``outputs/screenshots/`` by default
+(git-ignored; the README's image is ``docs/screenshots/overview.png``, made with
+``--out docs/screenshots`` and keeping that one file).
 Chromium runs headless with a fresh profile in a temporary folder and without background
 network traffic. When no Chromium or Chrome is installed the script says so and exits 0
 (``apt-get install -y chromium`` installs one on Debian).
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     """Screenshot every report; return the exit code (0 also when no browser is installed)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--outputs", type=Path, default=paths.outputs_dir())
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "screenshots")
+    parser.add_argument("--out", type=Path, default=paths.outputs_dir() / "screenshots")
     parser.add_argument("--height", type=int, default=1400, help="screen height in pixels")
     args = parser.parse_args(argv)
     browser = find_browser()

@@ -45,7 +45,7 @@ Guarantees:
   a second Ctrl-C is ignored until that is done.
 * **Deterministic**: the executed notebooks are stripped of papermill's timestamps, durations
   and paths and of nbclient's timing metadata; the injected cell gets a fixed id. Running a
-  notebook with plain ``papermill notebooks/forecast.ipynb out.ipynb -p region binhai`` gives
+  notebook with plain ``papermill notebooks/forecast.ipynb outputs/variants/forecast-binhai.ipynb -p region binhai`` gives
   the same cells and outputs (:func:`clean_notebook` removes only run-specific metadata), since
   the runner passes a parameter only when it differs from the notebook's default (``region``
   always).
