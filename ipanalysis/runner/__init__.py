@@ -45,10 +45,10 @@ Guarantees:
   a second Ctrl-C is ignored until that is done.
 * **Deterministic**: the executed notebooks are stripped of papermill's timestamps, durations
   and paths and of nbclient's timing metadata; the injected cell gets a fixed id. Running a
-  notebook with plain ``papermill notebooks/forecast.ipynb outputs/variants/forecast-binhai.ipynb -p region binhai`` gives
-  the same cells and outputs (:func:`clean_notebook` removes only run-specific metadata), since
-  the runner passes a parameter only when it differs from the notebook's default (``region``
-  always).
+  notebook with plain papermill (``papermill notebooks/forecast.ipynb
+  outputs/variants/forecast-binhai.ipynb -p region binhai``) gives the same cells and
+  outputs (:func:`clean_notebook` removes only run-specific metadata), since the runner
+  passes a parameter only when it differs from the notebook's default (``region`` always).
 
 The package is split along those lines: :mod:`~ipanalysis.runner.plan` (what to run, with
 which parameters, the checks), :mod:`~ipanalysis.runner.manifest` (what each output was made
