@@ -17,10 +17,10 @@ from scipy import stats
 from ipanalysis import paths
 from ipanalysis.assess import likelihood
 
-ASSESSMENTS = sorted(
-    p
-    for p in paths.REPO_ROOT.joinpath("outputs").rglob("assessment.csv")
-    if "variants" not in p.parts
+OUTPUTS = paths.REPO_ROOT / "outputs"
+# the committed sets: the overview's and each region's (not export/ or variants/)
+ASSESSMENTS = [OUTPUTS / "assessment.csv"] + sorted(
+    p for p in OUTPUTS.glob("*/assessment.csv") if (p.parent / "forecast.ipynb").is_file()
 )
 #: ``~ L`` (左右) is met from 5% below L (the band of ipanalysis.assess.core, documented there).
 APPROX_TOLERANCE = 0.05

@@ -24,8 +24,11 @@ from ipanalysis.dataset import load_dataset
 from ipanalysis.runner import executed_parameters
 
 OUTPUTS = paths.REPO_ROOT / "outputs"
+# region sets are the folders with a forecast report (not export/, screenshots/ or _failed/)
 SHIPPED = sorted(
-    p.parent.name for p in OUTPUTS.glob("*/assessment.csv") if p.parent.name[0] != "_"
+    p.parent.name
+    for p in OUTPUTS.glob("*/assessment.csv")
+    if p.parent.name[0] != "_" and (p.parent / "forecast.ipynb").is_file()
 )
 
 
