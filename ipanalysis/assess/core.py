@@ -466,6 +466,20 @@ def _fit_recent(obs: pd.DataFrame, ind: _Indicator, notes: list[str], pools=None
     return fit, obs.tail(DRIFT_WINDOW_YEARS + 1)
 
 
+def _forecast_target_year(row: dict, obs: pd.DataFrame, ind: _Indicator, notes: list[str],
+                          target_year: int, level: float):  # fmt: skip
+    """Fit the trend, forecast the target year, fill the row's forecast columns, note it.
+
+    Returns ``(fit, window, forecast, lower, upper)``; raises ValueError as the fit does.
+    """
+    fit, window = _fit_recent(obs, ind, notes)
+    pred = fit.predict([target_year], level).iloc[0]
+    forecast, lower, upper = float(pred["forecast"]), float(pred["lower"]), float(pred["upper"])
+    _fill_forecast(row, fit, forecast, lower, upper)
+    notes.append(_interval_note(fit, f"forecast for {target_year}", forecast, lower, upper, level))
+    return fit, window, forecast, lower, upper
+
+
 def _fill_forecast(row: dict, fit: TrendFit, forecast: float, lower: float, upper: float):
     row.update(
         method=fit.method,

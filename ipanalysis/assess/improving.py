@@ -6,11 +6,9 @@ import numpy as np
 
 from ipanalysis.assess.core import (
     NAN,
-    _fill_forecast,
-    _fit_recent,
     _fmt,
+    _forecast_target_year,
     _insufficient,
-    _interval_note,
     _no_figures,
     _provisional_notes,
     _rel_width,
@@ -76,13 +74,11 @@ def _assess_keep_improving(row, target, obs, ind, level) -> _Verdict:
         )
     provisional = _provisional_notes(notes, obs, plan_base_year(target))
     try:
-        fit, window = _fit_recent(obs, ind, notes)
+        fit, window, forecast, lower, upper = _forecast_target_year(
+            row, obs, ind, notes, target_year, level
+        )
     except ValueError as err:
         return _insufficient(f"数据不足 {err}")
-    pred = fit.predict([target_year], level).iloc[0]
-    forecast, lower, upper = float(pred["forecast"]), float(pred["lower"]), float(pred["upper"])
-    _fill_forecast(row, fit, forecast, lower, upper)
-    notes.append(_interval_note(fit, f"forecast for {target_year}", forecast, lower, upper, level))
     lo, hi = (v0, np.inf) if sign > 0 else (-np.inf, v0)
     p = probability_between(fit, target_year, lo, hi)
     row["p_meet"] = p

@@ -11,14 +11,12 @@ from ipanalysis.assess.core import (
     _Band,
     _base_figure,
     _compare_growth,
-    _fill_forecast,
-    _fit_recent,
     _float,
     _fmt,
+    _forecast_target_year,
     _Indicator,
     _insufficient,
     _int_or_none,
-    _interval_note,
     _make_band,
     _no_figures,
     _pct,
@@ -94,13 +92,11 @@ def _assess_level_band(
     else:
         ratio, met_now = NAN, band.contains(float(latest["value"]))
     try:
-        fit, window = _fit_recent(obs, ind, notes)
+        fit, window, forecast, lower, upper = _forecast_target_year(
+            row, obs, ind, notes, target_year, level
+        )
     except ValueError as err:
         return _insufficient(f"数据不足 {err}")
-    pred = fit.predict([target_year], level).iloc[0]
-    forecast, lower, upper = float(pred["forecast"]), float(pred["lower"]), float(pred["upper"])
-    _fill_forecast(row, fit, forecast, lower, upper)
-    notes.append(_interval_note(fit, f"forecast for {target_year}", forecast, lower, upper, level))
     if band.overshoots(forecast):
         notes.append("the forecast overshoots the far end of the target (counts as met)")
     if target_year < obs["year"].iloc[-1]:

@@ -12,6 +12,7 @@ from ipanalysis.assess.core import (
     _fit_recent,
     _float,
     _fmt,
+    _forecast_target_year,
     _insufficient,
     _interval_note,
     _make_band,
@@ -70,11 +71,9 @@ def _assess_every_year(row, target, obs, ind, level) -> _Verdict:
         )
     first_needed = max(unknown[0], int(obs["year"].iloc[-1]) + 1)
     ratio, met_now = _compare_growth(row, notes, obs, band, first_needed)
-    fit, window = _fit_recent(obs, ind, notes)
-    pred = fit.predict([target_year], level).iloc[0]
-    forecast, lower, upper = float(pred["forecast"]), float(pred["lower"]), float(pred["upper"])
-    _fill_forecast(row, fit, forecast, lower, upper)
-    notes.append(_interval_note(fit, f"forecast for {target_year}", forecast, lower, upper, level))
+    fit, window, forecast, lower, upper = _forecast_target_year(
+        row, obs, ind, notes, target_year, level
+    )
     past_gaps = [y for y in unknown if y < obs["year"].iloc[-1]]
     if past_gaps:
         notes.append(f"no figure for {', '.join(map(str, past_gaps))}: trend value used")
