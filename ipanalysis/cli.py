@@ -2,7 +2,6 @@
 
 import ast
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -12,11 +11,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ipanalysis.dataset import Dataset, load_dataset
-from ipanalysis.errors import DataValidationError
-from ipanalysis.output import literal
-from ipanalysis.regions import RegionError, check_region_ids
-from ipanalysis.tables import RELIABILITY_GRADES
+from ipanalysis.data import Dataset, load_dataset
+from ipanalysis.data.regions import check_region_ids, reportable_region_ids
+from ipanalysis.errors import DataValidationError, RegionError
+from ipanalysis.report.terminal import literal
+from ipanalysis.scope import Scope
+from ipanalysis.vocab import RELIABILITY_GRADES
 
 app = typer.Typer(
     help="Tianjin IP indicators against plan targets: which 2025/2026 targets are on track.",
@@ -76,9 +76,9 @@ AllowFewerOption = Annotated[
 ]
 
 
-def _load(loader: Callable[[], Dataset] = load_dataset) -> Dataset:
+def _load() -> Dataset:
     try:
-        return loader()
+        return load_dataset()
     except DataValidationError as err:
         console.print("[bold red]Validation failed[/bold red]")
         console.print(str(err), markup=False, highlight=False)
@@ -186,7 +186,7 @@ def validate(
 
 def _print_missing_glyphs(ds: Dataset) -> None:
     """Name the characters of region and indicator names the bundled figure font lacks."""
-    from ipanalysis import fonts
+    from ipanalysis.report import fonts
 
     texts = [
         *ds.regions.filter(like="name_").stack(),
@@ -230,19 +230,15 @@ def assess(
 ) -> None:
     """Assess every target (all target years) and print the verdicts; --out writes a CSV."""
     from ipanalysis.assess import assess as assess_targets
-    from ipanalysis.output import print_assessment, write_assessment_csv
+    from ipanalysis.report.files import write_assessment_csv
+    from ipanalysis.report.terminal import print_assessment
 
     ds = _load()
     regions = _check_regions(ds, region)
     if not allow_fewer_figures:
         _check_figures_kept(ds)
-    table = assess_targets(
-        ds,
-        regions=regions,
-        as_of=as_of,
-        min_reliability=min_reliability.upper(),
-        level=interval_level,
-    )
+    scope = Scope(as_of, min_reliability.upper(), interval_level)
+    table = assess_targets(ds, scope, regions=regions)
     print_assessment(table, ds, console)
     if out is not None:
         console.print(f"Wrote {write_assessment_csv(table, out)}", markup=False, highlight=False)
@@ -251,11 +247,12 @@ def assess(
 @app.command()
 def backtest(min_reliability: ReliabilityOption = "C") -> None:
     """Vintage backtest: forecasts by calendar horizon, and verdicts on past targets."""
-    from ipanalysis.backtest import run_backtest, write_backtest
-    from ipanalysis.output import print_frame
+    from ipanalysis.assess.track_record import run_backtest
+    from ipanalysis.report.files import write_backtest
+    from ipanalysis.report.terminal import print_frame
 
     ds = _load()
-    models, targets = run_backtest(ds, min_reliability=min_reliability.upper())
+    models, targets = run_backtest(ds, Scope(min_reliability=min_reliability.upper()))
     print_frame(
         _dashes(models),
         "Forecasts from past vintages, by calendar horizon (80% intervals)",
@@ -319,16 +316,15 @@ def run(
     variant to outputs/variants/<slug>/ and leave the current reports alone. Ctrl-C stops
     every process of the run and exits with code 130; the outputs stay as they were.
     """
-    from ipanalysis.console import exit_on_interrupt
-    from ipanalysis.report import load_dataset as load_cached
-    from ipanalysis.run_summary import read_previous_assessment, summary_lines
+    from ipanalysis.exits import exit_on_interrupt
+    from ipanalysis.report.summary import read_previous_assessment, summary_lines
     from ipanalysis.runner import RunConfigError, run_notebooks
     from ipanalysis.runner.plan import check_parameter_names
 
     try:
         params = _parse_params(param or [])
         check_parameter_names(params)
-        ds = _load(load_cached)  # refuse to start on invalid data, before any notebook runs
+        ds = _load()  # refuse to start on invalid data, before any notebook runs
         _check_regions(ds, region)
         if not allow_fewer_figures:
             _check_figures_kept(ds)
@@ -373,10 +369,10 @@ def needs(
     ] = None,
 ) -> None:
     """Write, per region, a CSV of the figures that would settle its insufficient-data targets."""
-    from ipanalysis.needs import write_needs_templates
+    from ipanalysis.report.needs import write_needs_templates
 
     ds = _load()
-    regions = _check_regions(ds, region) or ds.region_ids()
+    regions = _check_regions(ds, region) or reportable_region_ids(ds.regions)
     for path in write_needs_templates(ds, regions=regions, out_dir=out):
         console.print(f"Wrote {path}", markup=False, highlight=False)
     console.print(
@@ -394,7 +390,7 @@ def export(
     ] = None,
 ) -> None:
     """Write the resolved dataset and the assessment as an Excel workbook and tidy CSVs."""
-    from ipanalysis.export import export_all
+    from ipanalysis.report.export import export_all
 
     for path in export_all(_load(), out):
         console.print(f"Wrote {path}", markup=False, highlight=False)
@@ -416,7 +412,7 @@ def _parse_params(pairs: list[str]) -> dict[str, object]:
 
 
 def _check_figures_kept(ds: Dataset) -> None:
-    from ipanalysis.guards import FiguresLostError, check_figures_kept
+    from ipanalysis.data.guards import FiguresLostError, check_figures_kept
 
     try:
         check_figures_kept(ds)

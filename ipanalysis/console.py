@@ -5,14 +5,9 @@ still importing pandas & co. ends the program quietly with the shell's code for 
 (130) instead of a traceback. The commands themselves are in :mod:`ipanalysis.cli`.
 """
 
-import contextlib
-import os
-import signal
 import sys
-from typing import Any
 
-#: Exit code of a program stopped by Ctrl-C (128 + SIGINT), as shells report it.
-INTERRUPTED_EXIT_CODE = 130
+from ipanalysis.exits import INTERRUPTED_EXIT_CODE, exit_now
 
 
 def main() -> None:
@@ -36,21 +31,3 @@ def main() -> None:
         if isinstance(exit_.code, str):
             sys.stderr.write(exit_.code + "\n")
     exit_now(int(code))
-
-
-def exit_on_interrupt() -> None:
-    """From now on, a Ctrl-C ends the process at once with code 130 (the work is done)."""
-    signal.signal(signal.SIGINT, _exit_interrupted)
-
-
-def _exit_interrupted(signum: int, frame: Any) -> None:
-    """Handle a late Ctrl-C: exit now with code 130."""
-    exit_now(INTERRUPTED_EXIT_CODE)
-
-
-def exit_now(code: int) -> None:
-    """Flush the output and end the process without the interpreter's tear-down."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(code)

@@ -38,3 +38,7 @@ class DataValidationError(ValueError):
 
 def _issue_sort_key(issue: DataIssue) -> tuple:
     return (issue.file, issue.row or 0, issue.column or "", issue.found, issue.expected)
+
+
+class RegionError(ValueError):
+    """A requested region id is malformed, unknown or not reportable."""

@@ -51,7 +51,8 @@ import nbformat
 import papermill
 
 from ipanalysis import paths
-from ipanalysis.dataset import load_dataset
+from ipanalysis.data import load_dataset
+from ipanalysis.data.regions import reportable_region_ids
 from ipanalysis.runner import OVERVIEW_NOTEBOOK, REGION_NOTEBOOKS
 
 BIN = Path(sys.executable).parent
@@ -156,7 +157,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    regions = load_dataset().region_ids()
+    regions = reportable_region_ids(load_dataset().regions)
     plan = _jobs_plan(regions)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     scratch = Path(tempfile.mkdtemp(prefix="ipanalysis-benchmark-"))

@@ -1,7 +1,7 @@
 """Make the CJK font the package ships: a subset of Noto Sans CJK SC Regular (SIL OFL 1.1).
 
 The figures must show Chinese on any machine, whatever fonts it has, so the package carries
-its own font (``ipanalysis/assets/fonts/``) and :mod:`ipanalysis.fonts` registers that file
+its own font (``ipanalysis/assets/fonts/``) and :mod:`ipanalysis.report.fonts` registers that file
 with matplotlib directly. The full Noto Sans CJK SC is 16 MB per weight; this script keeps
 only the characters the reports can need, giving a file of about 1 MB:
 
@@ -52,7 +52,7 @@ from fontTools.ttLib import TTCollection, TTFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ipanalysis import fonts  # noqa: E402
+from ipanalysis.report import fonts  # noqa: E402
 
 #: File names the source font goes by (Debian's fonts-noto-cjk, the upstream OTF, Noto Sans SC).
 SOURCE_NAMES = ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf")

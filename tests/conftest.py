@@ -2,6 +2,7 @@
 
 import csv
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,16 @@ def mini_data(tmp_path: Path) -> Path:
             rows[0]["sha256"] = digest
         write_table(data / f"{name}.csv", rows)
     return data
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_dataset_cache(tmp_path_factory):
+    """Keep the tests' cached datasets out of the user's cache folder (kernels inherit it)."""
+    folder = tmp_path_factory.mktemp("dataset-cache")
+    previous = os.environ.get("IPANALYSIS_CACHE_DIR")
+    os.environ["IPANALYSIS_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("IPANALYSIS_CACHE_DIR", None)
+    else:
+        os.environ["IPANALYSIS_CACHE_DIR"] = previous

@@ -6,7 +6,8 @@ from typer.testing import CliRunner
 
 from ipanalysis import paths
 from ipanalysis.cli import app, count_coverage
-from ipanalysis.dataset import load_dataset
+from ipanalysis.data.dataset import read_dataset
+from ipanalysis.data.regions import reportable_region_ids
 from tests.conftest import read_rows, write_table
 
 runner = CliRunner()
@@ -32,7 +33,7 @@ def test_coverage_counts_indicators_by_years_of_full_year_figures(mini_data):
     # 2024 (plus 2023 derived from 同比增长15.3%);
     # for binhai: valid_invention_patents 2024 only. Hand count: tianjin has 2 indicators with
     # >= 1 and >= 2 years, none with 3; binhai has 1 indicator with 1 year.
-    coverage = count_coverage(load_dataset(mini_data)).set_index("region")
+    coverage = count_coverage(read_dataset(mini_data)).set_index("region")
     assert coverage.loc["tianjin", ["≥1 yr", "≥2 yr", "≥3 yr"]].tolist() == [2, 2, 0]
     assert coverage.loc["binhai", ["≥1 yr", "≥2 yr", "≥3 yr"]].tolist() == [1, 0, 0]
     assert coverage.loc["tianjin", "targets"] == 1 and coverage.loc["binhai", "targets"] == 0
@@ -44,7 +45,7 @@ def test_coverage_leaves_out_lower_bounds(mini_data):
         if row["region"] == "binhai":
             row["qualifier"] = "over"
     write_table(mini_data / "observations.csv", rows)
-    coverage = count_coverage(load_dataset(mini_data)).set_index("region")
+    coverage = count_coverage(read_dataset(mini_data)).set_index("region")
     assert coverage.loc["binhai", "≥1 yr"] == 0
     assert coverage.loc["binhai", "stated"] == 1  # still counted as a stated figure
 
@@ -97,7 +98,8 @@ def test_assess_writes_the_csv_with_the_fixed_columns(mini_data, tmp_path, monke
 def test_run_refuses_bad_regions_and_parameters_before_running(tmp_path, monkeypatch):
     monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path / "out"))
     cases = {
-        ("run", "--region", "foo"): "Valid regions: " + ", ".join(load_dataset().region_ids()),
+        ("run", "--region", "foo"): "Valid regions: "
+        + ", ".join(reportable_region_ids(read_dataset().regions)),
         ("run", "--region", "Bin hai"): "not a plain slug",
         ("run", "-p", "colour=red"): "does not declare parameter(s) colour",
         ("run", "-p", "colour"): "expected NAME=VALUE",

@@ -5,15 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ipanalysis.assess.core import (
-    _base_figure,
-    _float,
-    _int_or_none,
-    _make_band,
-    _period_start,
+from ipanalysis.assess.growth_ratio import (
+    base_figure,
+    period_start,
 )
 from ipanalysis.assess.improving import start_figure
-from ipanalysis.trends import required_growth
+from ipanalysis.assess.rules import (
+    as_float,
+    int_or_none,
+    make_band,
+)
+from ipanalysis.model.growth import required_growth
+from ipanalysis.vocab import PERIOD_KINDS
 
 
 def required_path(
@@ -57,12 +60,12 @@ def required_path(
     obs = series_for_indicator.sort_values("year", kind="stable")
     kind = tgt["kind"]
     target_year = int(tgt["target_year"])
-    value = _float(tgt["value"])
+    value = as_float(tgt["value"])
     empty = pd.DataFrame({"year": pd.Series(dtype=int), "required_value": pd.Series(dtype=float)})
-    base_year = _int_or_none(tgt.get("base_year"))
-    if kind in ("every_year", "annual_average", "cumulative"):
+    base_year = int_or_none(tgt.get("base_year"))
+    if kind in PERIOD_KINDS:
         notes: list[str] = []
-        start = _period_start(tgt, notes) or target_year
+        start = period_start(tgt, notes) or target_year
         years = np.arange(start, target_year + 1)
         per_year = value / years.size if kind == "cumulative" else value
         return pd.DataFrame({"year": years, "required_value": np.full(years.size, per_year)})
@@ -73,20 +76,20 @@ def required_path(
         years = np.arange(int(y0), target_year + 1)
         return pd.DataFrame({"year": years, "required_value": np.full(years.size, v0)})
     if kind == "avg_growth":
-        base = _base_figure(obs, base_year)
+        base = base_figure(obs, base_year)
         if not np.isfinite(base):
             return empty
         years = np.arange(base_year, target_year + 1)
         path = base * (1 + value / 100.0) ** (years - base_year)
         return pd.DataFrame({"year": years, "required_value": path})
     if kind == "range":
-        lo, hi = value, _float(tgt.get("value_max"))
+        lo, hi = value, as_float(tgt.get("value_max"))
         if tgt.get("value_basis") == "increase":
-            base = _base_figure(obs, base_year)
+            base = base_figure(obs, base_year)
             if not np.isfinite(base):
                 return empty
             lo, hi = base + lo, base + hi
-        aim = _make_band(">=", lo, better, value_max=hi).aim if np.isfinite(hi) else lo
+        aim = make_band(">=", lo, better, value_max=hi).aim if np.isfinite(hi) else lo
     else:
         aim = value
     before = obs[obs["year"] < target_year]

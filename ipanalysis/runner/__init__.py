@@ -52,33 +52,30 @@ Guarantees:
 
 The package is split along those lines: :mod:`~ipanalysis.runner.plan` (what to run, with
 which parameters, the checks), :mod:`~ipanalysis.runner.manifest` (what each output was made
-from), :mod:`~ipanalysis.runner.execute` and :mod:`~ipanalysis.runner.worker` (papermill in
-worker processes), :mod:`~ipanalysis.runner.export` (cleaning an executed notebook, its
-figures and HTML), :mod:`~ipanalysis.runner.commit` (staging and the atomic swap into
-``outputs/``), :mod:`~ipanalysis.runner.interrupt` (Ctrl-C) and :mod:`~ipanalysis.runner.run`
+from), :mod:`~ipanalysis.runner.execute`, :mod:`~ipanalysis.runner.worker` and
+:mod:`~ipanalysis.runner.protocol` (papermill in worker processes),
+:mod:`~ipanalysis.runner.products` (cleaning an executed notebook, its figures and HTML),
+:mod:`~ipanalysis.runner.commit` (staging and the atomic swap into ``outputs/``),
+:mod:`~ipanalysis.runner.interrupt` (Ctrl-C) and :mod:`~ipanalysis.runner.run`
 (the run itself, :func:`run_notebooks`).
 """
 
-from ipanalysis.runner.export import (
-    FIGURE_TAG_PREFIX,
-    clean_notebook,
-    export_html,
-    extract_figures,
-)
 from ipanalysis.runner.plan import (
     ASSESSMENT_CSV,
     FAILED_DIRNAME,
     NOTEBOOK_TITLES,
     OVERVIEW_KEY,
     OVERVIEW_NOTEBOOK,
-    REGION_ID_PATTERN,
     REGION_NOTEBOOKS,
-    RELIABILITY_GRADES,
     STAGING_PREFIX,
     RunConfigError,
-    check_region_ids,
     declared_parameters,
-    executed_parameters,
+)
+from ipanalysis.runner.products import (
+    FIGURE_TAG_PREFIX,
+    clean_notebook,
+    export_html,
+    extract_figures,
 )
 from ipanalysis.runner.results import NotebookResult, RunSummary
 from ipanalysis.runner.run import run_notebooks
@@ -90,17 +87,13 @@ __all__ = [
     "NOTEBOOK_TITLES",
     "OVERVIEW_KEY",
     "OVERVIEW_NOTEBOOK",
-    "REGION_ID_PATTERN",
     "REGION_NOTEBOOKS",
-    "RELIABILITY_GRADES",
     "STAGING_PREFIX",
     "NotebookResult",
     "RunConfigError",
     "RunSummary",
-    "check_region_ids",
     "clean_notebook",
     "declared_parameters",
-    "executed_parameters",
     "export_html",
     "extract_figures",
     "run_notebooks",

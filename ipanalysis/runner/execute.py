@@ -29,11 +29,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from ipanalysis.runner.export import clean_notebook, export_html, extract_figures
 from ipanalysis.runner.interrupt import deferred_interrupt
 from ipanalysis.runner.plan import Job
+from ipanalysis.runner.products import clean_notebook, export_html, extract_figures
+from ipanalysis.runner.protocol import decode_message, encode_message
 from ipanalysis.runner.results import NotebookResult
-from ipanalysis.runner.worker import decode_message, encode_message
 
 #: The module a worker process runs.
 WORKER_MODULE = "ipanalysis.runner.worker"

@@ -146,7 +146,7 @@ def data_fingerprints(dataset: Any, regions: Iterable[str], overview_key: str) -
 
     Parameters
     ----------
-    dataset : ipanalysis.dataset.Dataset
+    dataset : ipanalysis.data.dataset.Dataset
         The resolved dataset (figures derived and selected, conflicts found).
     regions : iterable of str
         Region ids.

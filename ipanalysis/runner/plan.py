@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ipanalysis.vocab import RELIABILITY_GRADES
 
 #: Notebooks executed once per region, in this order.
 REGION_NOTEBOOKS: tuple[str, ...] = ("trends", "forecast")
@@ -21,8 +22,6 @@ REGION_NOTEBOOKS: tuple[str, ...] = ("trends", "forecast")
 OVERVIEW_NOTEBOOK = "overview"
 #: Key used for the overview in results and in ``outputs/_failed/``.
 OVERVIEW_KEY = "overview"
-#: A region id must match this (it becomes a folder name).
-REGION_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 #: Where failed executed notebooks are kept, inside the outputs folder.
 FAILED_DIRNAME = "_failed"
 #: Prefix of the per-run staging folders inside the outputs folder (git-ignored).
@@ -35,8 +34,6 @@ NOTEBOOK_TITLES = {
     "forecast": "目标预测 Forecast",
     OVERVIEW_NOTEBOOK: "目标总览 Overview",
 }
-#: Minimum reliability grades understood by the package.
-RELIABILITY_GRADES = ("A", "B", "C")
 #: Where variant runs (non-default parameters) write, inside the outputs folder (git-ignored).
 VARIANTS_DIRNAME = "variants"
 #: Short labels of the usual options in a variant's folder name.
@@ -140,64 +137,6 @@ def declared_parameters(notebook: Path) -> dict[str, Any]:
     return defaults
 
 
-def executed_parameters(notebook: str | os.PathLike[str]) -> dict[str, Any]:
-    """Return the parameters an executed notebook ran with (defaults, then injected values).
-
-    Parameters
-    ----------
-    notebook : path
-        A notebook executed by papermill (e.g. ``outputs/binhai/forecast.ipynb``).
-
-    Returns
-    -------
-    dict of str to object
-        The parameters cell's defaults overridden by ``metadata.papermill.parameters``.
-    """
-    import nbformat
-
-    path = Path(notebook)
-    values = declared_parameters(path)
-    nb = nbformat.read(path, as_version=4)
-    values.update(nb.metadata.get("papermill", {}).get("parameters", {}))
-    return values
-
-
-def check_region_ids(regions: Iterable[str], valid: Sequence[str]) -> list[str]:
-    """Return ``regions`` de-duplicated, after checking each is a known slug.
-
-    Parameters
-    ----------
-    regions : iterable of str
-        Region ids asked for.
-    valid : sequence of str
-        The region ids reports can be made for.
-
-    Returns
-    -------
-    list of str
-        The regions, in the order given, without repeats.
-
-    Raises
-    ------
-    RunConfigError
-        For an id that is not a plain slug (``^[a-z][a-z0-9_]*$``) or is not in ``valid``.
-    """
-    out: list[str] = []
-    for region in regions:
-        if not isinstance(region, str) or not REGION_ID_PATTERN.fullmatch(region):
-            raise RunConfigError(
-                f"Region id {region!r} is not a plain slug (lower-case letters, digits and "
-                f"underscores, starting with a letter: {REGION_ID_PATTERN.pattern})."
-            )
-        if region not in valid:
-            raise RunConfigError(
-                f"Unknown region {region!r}. Valid regions: {', '.join(sorted(valid))}."
-            )
-        if region not in out:
-            out.append(region)
-    return out
-
-
 def check_options(
     jobs: int | None, min_reliability: str, interval_level: float, as_of: Any = None
 ) -> None:
@@ -260,6 +199,36 @@ def check_parameter_names(names: Iterable[str]) -> None:
                 f"--param {name}=…: {name!r} is set by the runner itself; "
                 f"use {RUNNER_OPTIONS[name]} instead."
             )
+
+
+def check_declared(given: Mapping[str, Any], declared: Mapping[str, Mapping[str, Any]]) -> None:
+    """Refuse parameters a notebook does not declare, or whose type differs from its default.
+
+    Parameters
+    ----------
+    given : mapping
+        The run's parameters (regions are not among them: they are the run's first argument).
+    declared : mapping
+        Notebook name to its declared parameters and defaults.
+
+    Raises
+    ------
+    RunConfigError
+        Naming the notebook, the parameters it lacks and those it declares; or, from
+        :func:`check_parameter_types`, the parameter of the wrong type.
+    """
+    if "region" in given or "regions" in given:
+        raise RunConfigError("Pass regions as the first argument, not as a notebook parameter.")
+    for name, defaults in declared.items():
+        missing = sorted(set(given) - set(defaults))
+        if name in REGION_NOTEBOOKS and "region" not in defaults:
+            missing.append("region")
+        if missing:
+            raise RunConfigError(
+                f"{name}.ipynb does not declare parameter(s) {', '.join(missing)}; it declares "
+                f"{', '.join(defaults)}."
+            )
+    check_parameter_types(given, declared)
 
 
 def check_parameter_types(
@@ -489,7 +458,7 @@ def expected_costs(
 
     Parameters
     ----------
-    dataset : ipanalysis.dataset.Dataset
+    dataset : ipanalysis.data.dataset.Dataset
         The dataset.
     run_regions : sequence of str
         The regions to run.

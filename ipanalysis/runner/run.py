@@ -12,6 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from ipanalysis import paths
+from ipanalysis.assess import assess
+from ipanalysis.assess.track_record import run_backtest
+from ipanalysis.data.cache import load_dataset
+from ipanalysis.data.dataset import Dataset
+from ipanalysis.data.regions import check_region_ids, check_slug, reportable_region_ids
+from ipanalysis.data.vintage import vintage_dataset
+from ipanalysis.errors import RegionError
+from ipanalysis.model.damped import estimate_pools
+from ipanalysis.report.files import BACKTEST_FILES, write_backtest, write_csv
+from ipanalysis.report.needs import write_needs_templates
 from ipanalysis.runner import manifest
 from ipanalysis.runner.commit import commit_outputs, owned_files, remove_orphan_staging
 from ipanalysis.runner.execute import default_jobs, describe_error, execute_jobs
@@ -25,9 +35,8 @@ from ipanalysis.runner.plan import (
     VARIANTS_DIRNAME,
     Job,
     RunConfigError,
+    check_declared,
     check_options,
-    check_parameter_types,
-    check_region_ids,
     declared_parameters,
     expected_costs,
     plan_jobs,
@@ -35,6 +44,7 @@ from ipanalysis.runner.plan import (
     variant_slug,
 )
 from ipanalysis.runner.results import NotebookResult, RunSummary
+from ipanalysis.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -49,13 +59,13 @@ class TableWriter:
         True: one per region folder and one for the overview (across regions); False: only
         the overview's, at the top of the outputs folder.
     write : callable
-        ``write(dataset, regions, parameters, path)``: ``regions`` is ``[region]`` or None
-        (every reportable region), ``parameters`` the run's effective parameters.
+        ``write(dataset, regions, scope, path)``: ``regions`` is ``[region]`` or None
+        (every reportable region), ``scope`` the run's :class:`~ipanalysis.scope.Scope`.
     """
 
     name: str
     per_region: bool
-    write: Callable[[Any, Sequence[str] | None, Mapping[str, Any], Path], None]
+    write: Callable[[Dataset, Sequence[str] | None, Scope, Path], None]
 
 
 def table_writers() -> list[TableWriter]:
@@ -114,7 +124,7 @@ def run_notebooks(
         Where the notebooks are; default :data:`ipanalysis.paths.NOTEBOOKS_DIR`.
     overview : bool
         Also run the overview notebook (always across every reportable region).
-    dataset : ipanalysis.dataset.Dataset, optional
+    dataset : ipanalysis.data.dataset.Dataset, optional
         The dataset already loaded (and validated) by the caller; loaded here otherwise. It
         gives the valid region ids, the data digests and the package-side tables; the
         notebooks load their own.
@@ -146,9 +156,8 @@ def run_notebooks(
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.NOTEBOOKS_DIR
     base = Path(outputs_dir) if outputs_dir is not None else paths.outputs_dir()
     # Slugs first: they need no data, and a bad id must never reach the file system.
-    if regions is not None:
-        for region in regions:
-            check_region_ids([region], valid=[region])
+    for region in regions or ():
+        _refuse_region(check_slug, region)
 
     names = list(REGION_NOTEBOOKS) + ([OVERVIEW_NOTEBOOK] if overview else [])
     declared = {name: declared_parameters(nb_dir / f"{name}.ipynb") for name in names}
@@ -158,28 +167,20 @@ def run_notebooks(
         "interval_level": interval_level,
         **extra_parameters,
     }
-    if "region" in given or "regions" in given:
-        raise RunConfigError("Pass regions as the first argument, not as a notebook parameter.")
-    for name in names:
-        missing = sorted(set(given) - set(declared[name]))
-        if name in REGION_NOTEBOOKS and "region" not in declared[name]:
-            missing.append("region")
-        if missing:
-            raise RunConfigError(
-                f"{name}.ipynb does not declare parameter(s) {', '.join(missing)}; it declares "
-                f"{', '.join(declared[name])}."
-            )
-    check_parameter_types(given, declared)
+    check_declared(given, declared)
 
     if dataset is None:
         dataset = _load_dataset()
-    valid = _reportable_regions(dataset)
-    run_regions = check_region_ids(valid if regions is None else regions, valid)
+    valid = reportable_region_ids(dataset.regions)
+    run_regions = _refuse_region(
+        check_region_ids, valid if regions is None else regions, dataset.regions
+    )
     defaults = {k: v for name in reversed(names) for k, v in declared[name].items()}
     slug = variant_slug(given, defaults)
     outputs = base if slug is None else base / VARIANTS_DIRNAME / slug
     # Effective values (notebook defaults overridden by the run's) drive the tables.
     effective = {**declared.get("forecast", declared[REGION_NOTEBOOKS[0]]), **given}
+    scope = Scope(as_of, min_reliability, interval_level, effective.get("target_years"))
     keys = list(run_regions) + ([OVERVIEW_KEY] if overview else [])
 
     with interrupt_guard():
@@ -198,35 +199,14 @@ def run_notebooks(
                 expected_costs(dataset, run_regions, effective),
                 region_display_names(dataset),
             )
-            pools = _pools_fingerprint(dataset, effective)
+            pools = _pools_fingerprint(dataset, scope)
             inputs = _inputs(dataset, all_jobs, keys, given, pools)
             recorded = manifest.read_manifest(outputs)
             fresh = set() if force else _fresh(inputs, recorded, outputs)
             if slug is None and overview:  # the current reports' track record, before they run
                 inputs.update(_refresh_backtest(dataset, outputs, recorded, force))
-            todo = [job for job in all_jobs if f"{job.key}/{job.notebook}" not in fresh]
-            tables = [
-                (key, writer)
-                for key in keys
-                for writer in table_writers()
-                if (writer.per_region or key == OVERVIEW_KEY)
-                and f"{key}/{writer.name}" not in fresh
-            ]
-            table_results: list[NotebookResult] = []
-            results = execute_jobs(
-                todo,
-                jobs or default_jobs(),
-                progress,
-                on_idle=lambda: table_results.extend(
-                    _write_assessments(dataset, tables, effective, staging)
-                ),
-                log_dir=staging,
-            )
-            skipped = [
-                NotebookResult(*entry.split("/", 1), ok=True, seconds=0.0, skipped=True)
-                for entry in sorted(fresh)
-            ]
-            summary.results = _order_results(results + table_results + skipped, run_regions, names)
+            results = _execute(dataset, all_jobs, keys, fresh, scope, staging, jobs, progress)
+            summary.results = _order_results(results, run_regions, names)
             with deferred_interrupt():
                 commit_outputs(summary, staging, outputs, keys)
                 _record(outputs, recorded, inputs, summary, valid)
@@ -234,6 +214,42 @@ def run_notebooks(
             shutil.rmtree(staging, ignore_errors=True)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _execute(
+    dataset: Dataset,
+    all_jobs: Sequence[Job],
+    keys: Sequence[str],
+    fresh: set[str],
+    scope: Scope,
+    staging: Path,
+    jobs: int | None,
+    progress: bool,
+) -> list[NotebookResult]:
+    """Execute the notebooks and write the tables whose inputs changed, into ``staging``.
+
+    Returns a result for each, and a skipped result for each output still fresh.
+    """
+    todo = [job for job in all_jobs if f"{job.key}/{job.notebook}" not in fresh]
+    tables = [
+        (key, writer)
+        for key in keys
+        for writer in table_writers()
+        if (writer.per_region or key == OVERVIEW_KEY) and f"{key}/{writer.name}" not in fresh
+    ]
+    table_results: list[NotebookResult] = []
+    results = execute_jobs(
+        todo,
+        jobs or default_jobs(),
+        progress,
+        on_idle=lambda: table_results.extend(_write_assessments(dataset, tables, scope, staging)),
+        log_dir=staging,
+    )
+    skipped = [
+        NotebookResult(*entry.split("/", 1), ok=True, seconds=0.0, skipped=True)
+        for entry in sorted(fresh)
+    ]
+    return results + table_results + skipped
 
 
 def _inputs(
@@ -331,19 +347,14 @@ def _order_results(
 # Package-side hooks (monkeypatched in tests)
 
 #: The manifest entry of the track record (``backtest.csv`` and ``backtest_targets.csv``).
-BACKTEST_ENTRY = f"{OVERVIEW_KEY}/backtest.csv"
-BACKTEST_FILES = ("backtest.csv", "backtest_targets.csv")
+BACKTEST_ENTRY = f"{OVERVIEW_KEY}/{BACKTEST_FILES[0]}"
 
 
-def _pools_fingerprint(dataset: Any, parameters: Mapping[str, Any]) -> str:
+def _pools_fingerprint(dataset: Dataset, scope: Scope) -> str:
     """Return the digest of the growth pools the run's forecasts share ("" if unknown)."""
-    from ipanalysis.forecast import estimate_pools
-    from ipanalysis.vintage import vintage_dataset
-
     try:
-        as_of = parameters.get("as_of")
-        data = dataset if as_of is None else vintage_dataset(dataset, as_of)
-        series = data.series(min_reliability=parameters.get("min_reliability", "C"))
+        data = dataset if scope.as_of is None else vintage_dataset(dataset, scope.as_of)
+        series = data.series(min_reliability=scope.min_reliability)
         pools = estimate_pools(series, data.indicators)
     except Exception:  # noqa: BLE001 - a stand-in dataset (tests): the data digests decide
         return ""
@@ -368,8 +379,6 @@ def _refresh_backtest(
         return {}  # a stand-in dataset (tests): no backtest
     unchanged = not manifest.changed_inputs(recorded.get(BACKTEST_ENTRY), digests)
     if force or not unchanged or not all((outputs / f).is_file() for f in BACKTEST_FILES):
-        from ipanalysis.backtest import run_backtest, write_backtest
-
         write_backtest(*run_backtest(dataset), outputs)
     return {BACKTEST_ENTRY: digests}
 
@@ -385,49 +394,41 @@ def _data_fingerprints(dataset: Any, regions: Sequence[str]) -> dict[str, str]:
         return {}
 
 
-def _load_dataset() -> Any:
+def _load_dataset() -> Dataset:
     """Load and validate the dataset (raises on bad data; cached while nothing changed)."""
-    from ipanalysis.report import load_dataset
-
     return load_dataset()
 
 
-def _reportable_regions(dataset: Any) -> list[str]:
-    """Return the ids of the regions reports are made for (cities and districts)."""
-    return list(dataset.region_ids(("city", "district")))
+def _refuse_region(check: Callable[..., Any], *args: Any) -> Any:
+    """Run a region check (:mod:`ipanalysis.data.regions`), its refusal as a RunConfigError."""
+    try:
+        return check(*args)
+    except RegionError as err:
+        raise RunConfigError(str(err)) from None
 
 
 def _write_assessment(
-    dataset: Any, regions: Sequence[str] | None, parameters: Mapping[str, Any], path: Path
+    dataset: Dataset, regions: Sequence[str] | None, scope: Scope, path: Path
 ) -> None:
-    """Write the assessment CSV for ``regions`` (None: all reportable) with the run's options.
+    """Write the assessment CSV for ``regions`` (None: all reportable) in the run's scope.
 
     A region's set also gets its template of the figures that would settle its
-    insufficient-data targets (:func:`ipanalysis.needs.write_needs_templates`), made from the
-    same assessment and so from the same inputs.
+    insufficient-data targets (:func:`~ipanalysis.report.needs.write_needs_templates`), made
+    from the same assessment and so from the same inputs.
     """
-    from ipanalysis import report
-    from ipanalysis.needs import write_needs_templates
-
-    table = report.assessment_table(
-        dataset,
-        regions=regions,
-        target_years=parameters.get("target_years"),
-        as_of=parameters.get("as_of"),
-        min_reliability=parameters.get("min_reliability", "C"),
-        interval_level=parameters.get("interval_level", 0.8),
-    )
-    report.write_csv(table, path)
+    covered = regions if regions is not None else reportable_region_ids(dataset.regions)
+    table = assess(dataset, scope, regions=covered)
+    write_csv(table, path)
     if regions is not None:  # the region's template of figures needed, which its report links
         write_needs_templates(
-            dataset, table, regions=regions, out_dir=path.parent, as_of=parameters.get("as_of")
+            dataset, table, regions=regions, out_dir=path.parent, as_of=scope.as_of
         )
 
 
 def _write_assessments(
     dataset: Any,
     tables: Sequence[tuple[str, TableWriter]],
-    parameters: Mapping[str, Any],
+    scope: Scope,
     staging: Path,
 ) -> list[NotebookResult]:
     """Write the package-side tables into staging (in the main process, beside the workers).
@@ -440,7 +441,7 @@ def _write_assessments(
         start = time.perf_counter()
         regions = None if key == OVERVIEW_KEY else [key]
         try:
-            writer.write(dataset, regions, parameters, staging / key / writer.name)
+            writer.write(dataset, regions, scope, staging / key / writer.name)
         except Exception as exc:  # noqa: BLE001 - reported in the summary
             results.append(
                 NotebookResult(

@@ -1,0 +1,213 @@
+"""HTML for the report notebooks: building blocks, the heading, and the method section.
+
+Each ``show_*`` returns an :class:`IPython.display.HTML` object to end a notebook cell with.
+A table is rendered through pandas' Styler with a fixed uuid (``Styler.set_uuid``) and fixed
+number formats, so an executed notebook's outputs are the same on every run (nbval compares
+them). Verdict displays are in :mod:`.html_verdicts`, the data displays in :mod:`.html_data`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pandas as pd
+from IPython.display import HTML
+
+from ipanalysis.data.dataset import Dataset
+from ipanalysis.formats import fmt_number, is_missing
+from ipanalysis.report.labels import STATUS_COLOURS, STATUS_TEXT_COLOURS
+from ipanalysis.report.lookups import region_names
+from ipanalysis.report.tables import track_record
+
+_TABLE_STYLES = [
+    {"selector": "th", "props": [("text-align", "left"), ("vertical-align", "bottom")]},
+    {"selector": "td", "props": [("text-align", "left"), ("vertical-align", "top")]},
+    {"selector": "", "props": [("border-collapse", "collapse"), ("font-size", "0.9em")]},
+]
+
+
+def styled_html(
+    frame: pd.DataFrame,
+    uuid: str,
+    *,
+    caption: str | None = None,
+    status_column: str | None = None,
+    statuses: Sequence[str] | None = None,
+    small_columns: Sequence[str] = (),
+) -> str:
+    """Render a frame of HTML-ready strings with a fixed Styler uuid (same bytes every run)."""
+    styler = frame.style.hide(axis="index").set_uuid(uuid).set_table_styles(_TABLE_STYLES)
+    if caption:
+        styler = styler.set_caption(caption)
+    if status_column is not None and statuses is not None:
+        colours = [
+            f"background-color: {STATUS_COLOURS.get(s, '#ffffff')}; "
+            f"color: {STATUS_TEXT_COLOURS.get(s, '#000000')}; font-weight: bold"
+            for s in statuses
+        ]
+        styler = styler.apply(lambda _: colours, subset=[status_column], axis=0)
+    if small_columns:
+        styler = styler.set_properties(
+            subset=list(small_columns), **{"font-size": "0.8em", "color": "#444"}
+        )
+    return styler.to_html()
+
+
+def empty_note(message_zh: str, message_en: str) -> HTML:
+    """Return a sentence in both languages, shown where a table would be empty."""
+    return HTML(f"<p><em>{html.escape(message_zh)}</em> — {html.escape(message_en)}</p>")
+
+
+def link(href: str, text_html: str) -> str:
+    """Return an HTML link (the address escaped; the text already HTML)."""
+    return f'<a href="{html.escape(href, quote=True)}">{text_html}</a>'
+
+
+def region_report_href(region: str, report: str = "forecast") -> str:
+    """Return the link from ``outputs/overview.html`` to a region's report (relative)."""
+    return f"{quote(region)}/{quote(report)}.html"
+
+
+def source_link(url: Any) -> str:
+    """Return a source address as HTML: a link for http(s) addresses, escaped text otherwise.
+
+    Only ``http://`` and ``https://`` addresses become links, so that an address such as
+    ``javascript:alert(1)`` or ``data:…`` in ``sources.csv`` is shown but can never run.
+
+    Parameters
+    ----------
+    url : str
+        The address (missing gives an empty string).
+
+    Returns
+    -------
+    str
+        ``<a href="…">…</a>`` or the escaped text.
+    """
+    if is_missing(url) or not str(url).strip():
+        return ""
+    text = str(url).strip()
+    safe = html.escape(text, quote=True)
+    if urlsplit(text).scheme.lower() in ("http", "https"):
+        return f'<a href="{safe}">{safe}</a>'
+    return safe
+
+
+def show_header(
+    dataset: Dataset,
+    region: str | None,
+    *,
+    title_zh: str,
+    title_en: str,
+    parameters: Mapping[str, Any],
+) -> HTML:
+    """Return the report's heading: region names, what the report is, the run's parameters.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The dataset.
+    region : str or None
+        Region id (None for the overview).
+    title_zh, title_en : str
+        What the report is (``趋势`` / ``Trends``).
+    parameters : mapping
+        The notebook's parameters, listed under the heading.
+
+    Returns
+    -------
+    IPython.display.HTML
+        A heading and a parameter line.
+    """
+    if region is None:
+        zh, en = "天津市及各区", "Tianjin and its districts"
+    else:
+        zh, en = region_names(dataset, region)
+    params = ", ".join(f"{k} = {v!r}" for k, v in parameters.items())
+    parts = [
+        f"<h2>{html.escape(zh)} {html.escape(title_zh)}<br>"
+        f'<span style="font-size:0.8em">{html.escape(en)} — {html.escape(title_en)}</span></h2>',
+        f"<p>参数 Parameters: <code>{html.escape(params)}</code></p>",
+    ]
+    return HTML("\n".join(parts))
+
+
+METHOD_ZH = (
+    "<p><b>达标概率（p）是什么</b>：把近年的数据拟合成一条趋势（对数值对年份的回归等简单模型），"
+    "假设未来的波动与过去相同，目标年份的数值落在目标一侧的概率。“很可能”“可能”“或许可能”"
+    "“不大可能”等用语按 IPCC 的可能性尺度由 p 换算而来。</p>"
+    "<p><b>它不包括什么</b>：趋势中断（政策变化、统计口径调整、经济冲击）、来源数据的错误，"
+    "以及模型本身选错的风险。数据点越少，区间越宽；只有两个数据点时不计算概率，改用增长比"
+    "（实际年均增长 ÷ 达标所需年均增长），结论较粗。</p>"
+)
+METHOD_EN = (
+    "<p><b>What p means</b>: the recent figures are fitted with a simple trend (such as a "
+    "regression of log value on year); assuming the future varies as the past did, p is the "
+    "probability that the target-year figure lands on the target's side. The phrases (likely, "
+    "about as likely as not, unlikely…) translate p on the IPCC likelihood scale.</p>"
+    "<p><b>What it does not cover</b>: breaks in the trend (policy, statistical definitions, "
+    "shocks), errors in the sources, and the risk that the model itself is wrong. Fewer figures "
+    "give wider intervals; with two figures there is no probability, and the verdict rests on "
+    "the growth ratio (observed ÷ required annual growth), a rough guide.</p>"
+)
+
+
+#: Where a region report links for the track record (the overview, which reruns whenever any
+#: figure changes, as the backtest does; a region report reruns only with its own figures).
+TRACK_RECORD_LINK = "../overview.html#track-record"
+
+
+def show_method(
+    *, outputs_dir: Any = None, uuid: str = "track_record", with_tables: bool = True
+) -> HTML:
+    """Return the method in plain Chinese with English alongside, and the track record.
+
+    The track record is read from ``outputs/backtest.csv`` and ``outputs/backtest_targets.csv``
+    when a run has written them; otherwise the section says so.
+
+    Parameters
+    ----------
+    outputs_dir : path, optional
+        Where the backtest tables are; default :func:`ipanalysis.paths.outputs_dir`.
+    uuid : str
+        Fixed Styler uuid prefix.
+    with_tables : bool, default True
+        Show the backtest tables; False (region reports) links to the overview's instead.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Two columns of text (中文 | English), then the backtest tables, a placeholder, or a
+        link to the overview's track record.
+    """
+    parts = [
+        '<table style="border-collapse:collapse"><tr>'
+        f'<td style="vertical-align:top;width:50%;padding-right:1em">{METHOD_ZH}</td>'
+        f'<td style="vertical-align:top;width:50%">{METHOD_EN}</td></tr></table>',
+        '<h4 id="track-record">过往表现 · Track record</h4>',
+    ]
+    if not with_tables:
+        parts.append(
+            f'<p>方法的回测结果（覆盖率、误差、历史目标的检验）见<a href="{TRACK_RECORD_LINK}">'
+            "总览报告</a>。 How well the method did on past data (interval coverage, errors, past "
+            f'targets): see <a href="{TRACK_RECORD_LINK}">the overview</a>.</p>'
+        )
+        return HTML("\n".join(parts))
+    record = track_record(outputs_dir)
+    if not record:
+        parts.append(
+            "<p><em>尚无回测结果（运行 <code>ipanalysis backtest</code> 后生成 "
+            "<code>outputs/backtest.csv</code>）。</em> No backtest results yet: "
+            "<code>ipanalysis backtest</code> writes <code>outputs/backtest.csv</code>.</p>"
+        )
+    captions = {
+        "backtest.csv": "预测方法回测（按日历年份的步长） Forecast backtest by calendar horizon",
+        "backtest_targets.csv": "历史目标：提前评估与实际结果 Past targets: verdict vs outcome",
+    }
+    for name, table in record.items():
+        shown = table.map(lambda v: fmt_number(v) if isinstance(v, float) else html.escape(str(v)))
+        parts.append(styled_html(shown, f"{uuid}_{name.split('.')[0]}", caption=captions[name]))
+    return HTML("\n".join(parts))

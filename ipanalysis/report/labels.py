@@ -1,0 +1,157 @@
+"""Labels and colours shared by the reports and the terminal (no I/O).
+
+Statuses are colour-coded the same way everywhere (:data:`STATUS_COLOURS`); numbers are
+formatted by :mod:`ipanalysis.formats`; the statuses themselves are in :mod:`ipanalysis.vocab`.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from ipanalysis.assess.rules import likelihood
+from ipanalysis.columns import SPEC
+from ipanalysis.formats import is_missing
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "achieved": ("已实现", "achieved"),
+    "on_track": ("进展顺利", "on track"),
+    "at_risk": ("存在风险", "at risk"),
+    "off_track": ("偏离目标", "off track"),
+    "missed": ("未实现", "missed"),
+    "insufficient_data": ("数据不足", "insufficient data"),
+}
+#: Background colours (ColorBrewer RdYlGn, grey for no verdict; the two ends darkened so that
+#: white text on them meets WCAG AA, 4.5:1 — see :func:`contrast_ratio` and the tests).
+STATUS_COLOURS: dict[str, str] = {
+    "achieved": "#1a7a40",
+    "on_track": "#a6d96a",
+    "at_risk": "#fee08b",
+    "off_track": "#fc8d59",
+    "missed": "#b2182b",
+    "insufficient_data": "#e0e0e0",
+}
+#: Text colour on each status colour (both languages use it: no grey on colour).
+STATUS_TEXT_COLOURS: dict[str, str] = {
+    "achieved": "#ffffff",
+    "on_track": "#000000",
+    "at_risk": "#000000",
+    "off_track": "#000000",
+    "missed": "#ffffff",
+    "insufficient_data": "#000000",
+}
+CONFIDENCE_LABELS: dict[str, str] = {
+    "high": "高 high",
+    "medium": "中 medium",
+    "low": "低 low",
+    "none": "无 none",
+}
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "level": ("达到", "level"),
+    "avg_growth": ("年均增长", "average annual growth"),
+    "every_year": ("每年", "every year"),
+    "annual_average": ("年均", "annual average"),
+    "cumulative": ("累计", "cumulative"),
+    "range": ("区间", "range"),
+    "keep_improving": ("持续改善", "keep improving"),
+}
+RELIABILITY_LABELS: dict[str, str] = {
+    "A": "A 官方 official",
+    "B": "B 媒体 media",
+    "C": "C 转载 repost",
+}
+
+
+def status_label(status: str) -> str:
+    """Return the bilingual label of a status (``on_track`` → ``进展顺利 on track``)."""
+    zh, en = STATUS_LABELS.get(status, (status, status))
+    return f"{zh} {en}"
+
+
+def bilingual_html(zh: str, en: str, *, muted: bool = True) -> str:
+    """Chinese, then the English in a smaller line (HTML, escaped); grey only if ``muted``.
+
+    On a coloured status cell pass ``muted=False``: the English then takes the cell's text
+    colour, which meets the contrast the Chinese does.
+    """
+    zh_html = html.escape(str(zh))
+    if not en or en == zh:
+        return zh_html
+    colour = "color:#555;" if muted else ""
+    return f'{zh_html}<br><span style="{colour}font-size:0.85em">{html.escape(str(en))}</span>'
+
+
+def bilingual_column(frame, zh: str, en: str) -> list[str]:
+    """Return a frame's Chinese and English columns as one column of HTML cells."""
+    return [bilingual_html(z, e) for z, e in zip(frame[zh], frame[en], strict=True)]
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """Return the WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21).
+
+    Parameters
+    ----------
+    foreground, background : str
+        Colours as ``#rrggbb``.
+
+    Returns
+    -------
+    float
+        (L1 + 0.05) / (L2 + 0.05) with L the relative luminance (WCAG 2.1, §1.4.3); AA asks
+        for at least 4.5 for normal text.
+    """
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def likelihood_text(p: Any, likelihood_zh: Any = None) -> str:
+    """Return ``p`` as a percentage with its likelihood phrase: ``72% 可能``.
+
+    Parameters
+    ----------
+    p : float
+        Probability of meeting a target (missing gives an en dash).
+    likelihood_zh : str, optional
+        The phrase from the assessment's ``likelihood_zh`` column; computed from ``p`` with
+        :func:`ipanalysis.assess.rules.likelihood` when absent.
+
+    Returns
+    -------
+    str
+        ``"72% 可能"``, ``"5% 极不可能"``, or ``"–"``.
+    """
+    if is_missing(p):
+        return "–"
+    if is_missing(likelihood_zh) or not str(likelihood_zh):
+        likelihood_zh = likelihood(float(p))[1]
+    return f"{float(p):.0%} {likelihood_zh}".strip()
+
+
+def column_label(name: str, separator: str = " ") -> str:
+    """Return a column's header label, Chinese then English (:mod:`ipanalysis.columns`).
+
+    Parameters
+    ----------
+    name : str
+        The column's name.
+    separator : str
+        Between the two languages: ``" "`` (terminal) or ``"<br>"`` (HTML).
+
+    Returns
+    -------
+    str
+        E.g. ``"达标概率 P(meet)"``.
+    """
+    column = SPEC[name]
+    return f"{column.label_zh}{separator}{column.label_en}"
+
+
+def html_header(name: str) -> str:
+    """Return a column's header in an HTML table: ``指标<br>Indicator``."""
+    return column_label(name, "<br>")

@@ -1,0 +1,559 @@
+"""Figures for the reports: one small-multiples figure per question, Chinese labels.
+
+* :func:`plot_series` — every indicator of a region with at least two figures: stated figures
+  filled, derived ones hollow.
+* :func:`plot_forecasts` — one panel per target that has figures: the observed points, the
+  fitted trend (the model the assessment used) with its prediction interval, the target
+  (a star, or a band for a range) and the path the target requires (dashed); the panel's
+  frame is coloured by status.
+* :func:`plot_status_counts` — targets by status, per region (the overview).
+
+Every ``plot_*`` function returns a :class:`matplotlib.figure.Figure` built without pyplot
+(no global state, no inline backend), or None when there is nothing to draw. In a notebook,
+end the cell with :func:`show`, which renders the figure once to PNG (no ``Software``
+metadata: the bytes depend only on the figure) and returns an ``IPython.display.Image``; the
+runner saves those PNGs as ``outputs/<region>/<notebook>-<name>.png``. Layouts are computed
+from fixed panel sizes rather than by a layout engine, which would draw every figure twice.
+
+Labels are Chinese when a CJK font is installed, English otherwise (see
+:mod:`ipanalysis.report.fonts`). Only matplotlib is used: seaborn would add a second to every
+kernel's start for nothing these figures need.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+
+from ipanalysis.data.dataset import Dataset
+from ipanalysis.data.regions import reportable_region_ids
+from ipanalysis.formats import fmt_number
+from ipanalysis.model.damped import estimate_pools, fit_assessment_trend
+from ipanalysis.model.predictive import Forecast
+from ipanalysis.report import fonts
+from ipanalysis.report.labels import STATUS_COLOURS, STATUS_LABELS, STATUS_TEXT_COLOURS
+from ipanalysis.report.lookups import indicator_names, region_names
+from ipanalysis.report.needs import required_paths
+from ipanalysis.report.tables import status_counts
+from ipanalysis.scope import DEFAULT_INTERVAL_LEVEL, Scope
+from ipanalysis.vocab import SETTLED_STATUSES, STATUS_ORDER
+
+#: Panels per row in the small-multiples figures.
+NCOLS = 4
+#: Size of one panel's axes in inches, and the room around it (left, right, top, bottom).
+AXES_SIZE = (2.45, 1.55)
+PANEL_PAD = (0.75, 0.15, 0.5, 0.3)
+#: Narrowest figure, in inches (a one-panel figure is widened to this: ~630 px at DPI).
+MIN_WIDTH = 7.0
+#: Room for the figure title and the legend, in inches.
+TITLE_HEIGHT = 0.45
+LEGEND_HEIGHT = 0.55
+DPI = 90
+OBSERVED_COLOUR = "#1f4e79"
+TREND_COLOUR = "#2c7fb8"
+REQUIRED_COLOUR = "#d95f02"
+TARGET_COLOUR = "#b2182b"
+#: Target kinds whose target value is a level for the target year (drawn as a star).
+LEVEL_KINDS = frozenset({"level", "avg_growth", "range"})
+
+
+def _label(zh: str, en: str, *, both: bool = False) -> str:
+    return fonts.label(zh, en, both=both)
+
+
+def _indicator_label(names: pd.DataFrame, indicator: str, *, wrap: int = 14) -> str:
+    if indicator in names.index:
+        zh, en = str(names.at[indicator, "name_zh"]), str(names.at[indicator, "name_en"])
+    else:
+        zh = en = indicator
+    return wrap_label(_label(zh, en), wrap)
+
+
+def wrap_label(text: str, width: int) -> str:
+    """Wrap a label: Chinese every ``width`` characters, other text at word boundaries.
+
+    Parameters
+    ----------
+    text : str
+        The label.
+    width : int
+        Characters per line for Chinese; twice that for text with spaces (English).
+
+    Returns
+    -------
+    str
+        Lines joined by newlines; an English word is never split ("operation", not
+        "o / peration").
+    """
+    if " " in text or text.isascii():
+        return "\n".join(textwrap.wrap(text, width * 2, break_long_words=False)) or text
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def _legend_label(zh: str, en: str) -> str:
+    """One legend for both languages: ``趋势 trend``."""
+    return f"{zh} {en}"
+
+
+def _unit(names: pd.DataFrame, indicator: str) -> str:
+    """Return the indicator's unit as ``indicators.csv`` writes it (件/万人, 亿元 …)."""
+    unit = ""
+    if indicator in names.index and isinstance(names.at[indicator, "unit"], str):
+        unit = str(names.at[indicator, "unit"])
+    return unit
+
+
+def show(fig: Figure | None, *, empty: str = "") -> Any:
+    """Render a figure once to PNG and return it for display (end a notebook cell with it).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure or None
+        The figure (None: nothing to draw).
+    empty : str
+        What to say instead when ``fig`` is None.
+
+    Returns
+    -------
+    IPython.display.Image or IPython.display.HTML
+        The PNG (deterministic bytes: no ``Software`` metadata, no timestamps), or the
+        ``empty`` sentence.
+    """
+    from IPython.display import HTML, Image
+
+    if fig is None:
+        return HTML(f"<p><em>{empty}</em></p>")
+    return Image(data=figure_png(fig), format="png")
+
+
+def figure_png(fig: Figure) -> bytes:
+    """Return the PNG bytes of a figure (its own dpi, no ``Software`` metadata).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+
+    Returns
+    -------
+    bytes
+        The PNG file's bytes.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _grid(
+    n: int, *, ncols: int = NCOLS, title: bool = True, legend: bool = True
+) -> tuple[Figure, list[Any]]:
+    """Return a figure with ``n`` equal panels on a fixed grid (no layout engine).
+
+    Only the ``n`` Axes are created (an Axes costs ~10 ms even when hidden).
+    """
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    left, right, top, bottom = PANEL_PAD
+    axes_w = max(AXES_SIZE[0], MIN_WIDTH / ncols - left - right)
+    cell_w, cell_h = axes_w + left + right, AXES_SIZE[1] + top + bottom
+    head = TITLE_HEIGHT if title else 0.1
+    foot = LEGEND_HEIGHT if legend else 0.1
+    width, height = cell_w * ncols, cell_h * nrows + head + foot
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    grid = fig.add_gridspec(
+        nrows,
+        ncols,
+        left=left / width,
+        right=1 - right / width,
+        top=1 - (head + top) / height,
+        bottom=(foot + bottom) / height,
+        wspace=(left + right) / axes_w,
+        hspace=(top + bottom) / AXES_SIZE[1],
+    )
+    axes = [fig.add_subplot(grid[i // ncols, i % ncols]) for i in range(n)]
+    return fig, axes
+
+
+def _style_axis(ax: Any, values: Any = ()) -> None:
+    ax.tick_params(labelsize=7)
+    ax.grid(True, color="#e5e5e5", linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size and np.abs(finite).max() >= 1000:
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+
+
+def _draw_observed(ax: Any, obs: pd.DataFrame) -> None:
+    """Stated figures filled, derived ones hollow, joined by a thin line."""
+    ax.plot(obs["year"], obs["value"], color=OBSERVED_COLOUR, linewidth=0.8, zorder=2)
+    stated = obs[~obs["derived"].astype(bool)]
+    derived = obs[obs["derived"].astype(bool)]
+    ax.plot(stated["year"], stated["value"], linestyle="none", marker="o", markersize=4.2,
+            color=OBSERVED_COLOUR, zorder=3)  # fmt: skip
+    ax.plot(derived["year"], derived["value"], linestyle="none", marker="o", markersize=4.2,
+            markerfacecolor="white", markeredgecolor=OBSERVED_COLOUR, markeredgewidth=1.0,
+            zorder=3)  # fmt: skip
+
+
+def _observed_legend() -> list[Any]:
+    return [
+        Line2D([], [], marker="o", color=OBSERVED_COLOUR, linewidth=0.8, markersize=4,
+               label=_legend_label("公布数据", "stated figure")),
+        Line2D([], [], marker="o", color=OBSERVED_COLOUR, linewidth=0, markersize=4,
+               markerfacecolor="white", label=_legend_label("推算数据", "derived figure")),
+    ]  # fmt: skip
+
+
+def plot_series(
+    dataset: Dataset,
+    region: str,
+    *,
+    as_of: int | None = None,
+    min_reliability: str = "C",
+    min_points: int = 2,
+) -> Figure | None:
+    """Plot every indicator of a region that has at least ``min_points`` figures, as sparklines.
+
+    One cell per indicator: its name and unit, the series scaled to the cell's height (the
+    shape of the trend; the exact figures are in the tables), stated figures filled and derived
+    ones hollow, and the first and last figure written out with their years. All cells share
+    one Axes, so the figure stays fast with the city's thirty-odd indicators.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The dataset.
+    region : str
+        Region id.
+    as_of : int, optional
+        Figures up to this year.
+    min_reliability : {"A", "B", "C"}
+        Lowest source grade admitted.
+    min_points : int
+        Indicators with fewer figures are left out (they are in the figures table).
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        The figure; None when no indicator qualifies.
+    """
+    fonts.configure_fonts()
+    series = dataset.scoped_series(Scope(as_of, min_reliability), region)
+    counts = series.groupby("indicator")["year"].count()
+    indicators = sorted(counts[counts >= min_points].index)
+    if not indicators:
+        return None
+    names = indicator_names(dataset)
+    ncols = max(1, min(NCOLS, len(indicators)))
+    nrows = math.ceil(len(indicators) / ncols)
+    head, foot, row_h, col_w = TITLE_HEIGHT + 0.1, LEGEND_HEIGHT, 1.25, 3.3
+    width, height = col_w * ncols, row_h * nrows + head + foot
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    ax = fig.add_axes((0.01, foot / height, 0.98, 1 - (head + foot) / height))
+    ax.set_xlim(0, ncols)
+    ax.set_ylim(nrows, 0)
+    ax.set_axis_off()
+    for i, indicator in enumerate(indicators):
+        row, col = divmod(i, ncols)
+        obs = series[series["indicator"] == indicator]
+        _sparkline(ax, obs, col, row, _indicator_label(names, indicator, wrap=18),
+                   _unit(names, indicator))  # fmt: skip
+    zh, en = region_names(dataset, region)
+    fig.suptitle(_label(f"{zh}：各指标数据", f"{en}: figures by indicator"), fontsize=11)
+    fig.legend(handles=_observed_legend(), loc="lower center", ncols=2, fontsize=8,
+               frameon=False)  # fmt: skip
+    return fig
+
+
+def _sparkline(ax: Any, obs: pd.DataFrame, col: int, row: int, title: str, unit: str) -> None:
+    """Draw one indicator in the cell (col, row) of a unit grid (y grows downwards)."""
+    years = obs["year"].to_numpy(dtype=float)
+    values = obs["value"].to_numpy(dtype=float)
+    x0, x1 = col + 0.36, col + 0.95  # room on the left for the y-axis labels
+    y_top, y_bottom = row + 0.42, row + 0.82  # the line's band; the title sits above
+    span = years.max() - years.min()
+    xs = x0 + (years - years.min()) / span * (x1 - x0) if span > 0 else np.full(years.size, x0)
+    lo, hi = np.nanmin(values), np.nanmax(values)
+    ys = y_bottom - (values - lo) / (hi - lo) * (y_bottom - y_top) if hi > lo else (
+        np.full(values.size, (y_top + y_bottom) / 2))  # fmt: skip
+    derived = obs["derived"].astype(bool).to_numpy()
+    # Line2D markers rather than scatter collections: a third of the drawing time.
+    ax.plot(xs, ys, color=OBSERVED_COLOUR, linewidth=1.0)
+    ax.plot(xs[~derived], ys[~derived], linestyle="none", marker="o", markersize=3.8,
+            color=OBSERVED_COLOUR)  # fmt: skip
+    ax.plot(xs[derived], ys[derived], linestyle="none", marker="o", markersize=3.8,
+            markerfacecolor="white", markeredgecolor=OBSERVED_COLOUR,
+            markeredgewidth=1.0)  # fmt: skip
+    ax.text(col + 0.03, row + 0.05, title, fontsize=7.5, va="top", ha="left")
+    # axes: a y axis with the lowest and highest figure, an x axis with the first and last year
+    axis = {"color": "#888888", "linewidth": 0.6}
+    ax.plot([x0 - 0.02, x0 - 0.02], [y_top, y_bottom], **axis)
+    ax.plot([x0 - 0.02, x1], [y_bottom + 0.02, y_bottom + 0.02], **axis)
+    label = {"fontsize": 6.5, "color": "#333333"}
+    unit_text = f" {unit}" if unit else ""
+    ax.text(x0 - 0.03, y_top, f"{_fmt(hi)}{unit_text}", ha="right", va="center", **label)
+    if hi > lo:
+        ax.text(x0 - 0.03, y_bottom, _fmt(lo), ha="right", va="center", **label)
+    ax.text(x0, y_bottom + 0.04, str(int(years.min())), ha="left", va="top", **label)
+    ax.text(x1, y_bottom + 0.04, str(int(years.max())), ha="right", va="top", **label)
+    ax.plot([col + 0.03, col + 0.97], [row + 0.97, row + 0.97], color="#e0e0e0", linewidth=0.6)
+
+
+def _fmt(value: float) -> str:
+    return fmt_number(value)
+
+
+def _fit_for(obs: pd.DataFrame, kind: str | None, pools: dict) -> Forecast | None:
+    """Refit the trend the assessment used (same model, same growth pools)."""
+    try:
+        return fit_assessment_trend(obs, kind, pools=pools)
+    except ValueError:
+        return None
+
+
+def plot_forecasts(
+    dataset: Dataset,
+    assessment: pd.DataFrame,
+    *,
+    as_of: int | None = None,
+    min_reliability: str = "C",
+    interval_level: float = DEFAULT_INTERVAL_LEVEL,
+) -> Figure | None:
+    """Plot each assessed target that has figures: data, trend, interval, target, path.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The dataset.
+    assessment : pandas.DataFrame
+        An assessment table (any regions).
+    as_of : int, optional
+        Figures up to this year (as in the assessment).
+    min_reliability : {"A", "B", "C"}
+        Lowest source grade admitted (as in the assessment).
+    interval_level : float
+        Coverage of the drawn prediction interval.
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        One panel per target with at least one figure, its frame in the status colour; None
+        when no target has figures (see :func:`ipanalysis.report.needs.figures_needed`).
+    """
+    fonts.configure_fonts()
+    targets = assessment[assessment["n_points"] > 0]
+    if targets.empty:
+        return None
+    scope = Scope(as_of, min_reliability, interval_level)
+    series = dataset.scoped_series(scope)
+    paths = required_paths(dataset, targets, scope)
+    names = indicator_names(dataset)
+    pools = estimate_pools(series, dataset.indicators)
+    several_regions = targets["region"].nunique() > 1
+    fig, axes = _grid(len(targets))
+    any_interval = any_path = False
+    for ax, rec in zip(axes, targets.to_dict("records"), strict=True):
+        obs = series[
+            (series["region"] == rec["region"]) & (series["indicator"] == rec["indicator"])
+        ]
+        kind = names.at[rec["indicator"], "kind"] if rec["indicator"] in names.index else None
+        fit = _fit_for(obs, kind if isinstance(kind, str) else None, pools)
+        drawn = [obs["value"], *_draw_trend(ax, fit, int(rec["target_year"]), interval_level)]
+        any_interval = any_interval or (fit is not None and fit.has_interval)
+        path = _path_to_draw(paths[paths["target_id"] == rec["target_id"]], rec)
+        any_path = any_path or len(path) > 0
+        drawn.append(path["required_value"])
+        _draw_path(ax, path, rec["target_kind"])
+        _draw_observed(ax, obs)
+        drawn.append(_draw_target(ax, rec))
+        region = _label(*region_names(dataset, rec["region"])) if several_regions else None
+        _finish_panel(ax, rec, obs, names, region, pd.concat(drawn, ignore_index=True))
+    fig.legend(handles=_forecast_legend(interval_level, any_interval, any_path),
+               loc="lower center", ncols=3, fontsize=8, frameon=False)  # fmt: skip
+    if not several_regions:
+        zh, en = region_names(dataset, str(targets["region"].iloc[0]))
+        fig.suptitle(_label(f"{zh}：目标与预测", f"{en}: targets and forecasts"), fontsize=11)
+    return fig
+
+
+def _draw_trend(ax: Any, fit: Forecast | None, target_year: int, level: float) -> list:
+    """Draw the fitted trend to the target year and its interval; return what was drawn."""
+    if fit is None:
+        return []
+    years = np.arange(int(fit.years[0]), max(target_year, int(fit.years[-1])) + 1)
+    pred = fit.predict(years, level=level)
+    ax.plot(pred["year"], pred["forecast"], color=TREND_COLOUR, linewidth=1.2, zorder=1)
+    if fit.has_interval:
+        ax.fill_between(pred["year"], pred["lower"], pred["upper"], color=TREND_COLOUR,
+                        alpha=0.15, linewidth=0, zorder=0)  # fmt: skip
+    return [pred["forecast"]]
+
+
+def _path_to_draw(path: pd.DataFrame, rec: dict) -> pd.DataFrame:
+    """Return the required path to draw: none once settled, met, or when it would point back."""
+    already_met = rec["target_kind"] in LEVEL_KINDS and path["required_value"].nunique() == 1
+    if (
+        rec["status"] in SETTLED_STATUSES
+        or already_met  # assess.required_path: flat at the latest figure once it meets it
+        or not path_points_forward(path, rec.get("comparator"))
+    ):
+        return path.iloc[0:0]  # settled, or already beaten: no path to follow any more
+    return path
+
+
+def _draw_path(ax: Any, path: pd.DataFrame, target_kind: str) -> None:
+    """Draw the required path (dashed), or the one required value of a period target."""
+    if len(path) > 1:
+        ax.plot(path["year"], path["required_value"], color=REQUIRED_COLOUR, linestyle="--",
+                linewidth=1.2, zorder=2)  # fmt: skip
+    elif len(path) == 1 and target_kind not in LEVEL_KINDS:
+        ax.plot(path["year"], path["required_value"], linestyle="none", marker="_",
+                markersize=9, markeredgewidth=1.5, color=REQUIRED_COLOUR,
+                zorder=2)  # fmt: skip
+
+
+def _draw_target(ax: Any, rec: dict) -> pd.Series:
+    """Draw a level target as a star (a range as a bar up to its top); return its value."""
+    value, target_year = rec["target_value"], int(rec["target_year"])
+    if rec["target_kind"] in LEVEL_KINDS and pd.notna(value):
+        top = rec.get("target_value_max")
+        if rec["target_kind"] == "range" and pd.notna(top):
+            ax.vlines(target_year, value, top, color=TARGET_COLOUR, linewidth=3, zorder=4)
+        ax.plot([target_year], [value], linestyle="none", marker="*", markersize=11,
+                color=TARGET_COLOUR, zorder=4, clip_on=False)  # fmt: skip
+    return pd.Series([value])
+
+
+def _finish_panel(
+    ax: Any, rec: dict, obs: pd.DataFrame, names: pd.DataFrame, region: str | None, drawn
+) -> None:
+    """Frame a panel in its status colour and title it (region, indicator, year, status, unit)."""
+    target_year, status = int(rec["target_year"]), rec["status"]
+    ax.set_xlim(min(float(obs["year"].min()), target_year) - 0.5, target_year + 0.5)
+    colour = STATUS_COLOURS.get(status, "#999999")
+    for spine in ax.spines.values():
+        spine.set_edgecolor(colour)
+        spine.set_linewidth(2.5)
+    zh, en = STATUS_LABELS.get(status, (status, status))
+    title = _indicator_label(names, rec["indicator"])
+    if region is not None:
+        title = f"{region} · {title}"
+    # A fixed title position: matplotlib's automatic one costs a layout pass per Axes.
+    unit = _unit(names, rec["indicator"])  # in the title: horizontal, not a sideways label
+    ax.set_title(f"{title}\n{target_year} · {_label(zh, en)}" + (f" · {unit}" if unit else ""),
+                 fontsize=8, loc="left", y=1.0, pad=4)  # fmt: skip
+    _style_axis(ax, drawn)
+    ax.margins(y=0.12)  # room for the star above the highest point
+    ax.spines[["top", "right"]].set_visible(True)
+
+
+def _forecast_legend(level: float, any_interval: bool, any_path: bool) -> list:
+    """Return the legend entries of the forecast figure (only for what is drawn somewhere)."""
+    handles = [
+        *_observed_legend(),
+        Line2D([], [], color=TREND_COLOUR, linewidth=1.2, label=_legend_label("趋势", "trend")),
+        Line2D([], [], marker="*", color=TARGET_COLOUR, linewidth=0, markersize=9,
+               label=_legend_label("目标", "target")),
+    ]  # fmt: skip
+    if any_interval:  # no legend entry for a band drawn nowhere
+        handles.insert(3, Patch(color=TREND_COLOUR, alpha=0.15, label=_legend_label(
+            f"{level:.0%} 预测区间", f"{level:.0%} interval")))  # fmt: skip
+    if any_path:
+        handles.append(Line2D([], [], color=REQUIRED_COLOUR, linestyle="--",
+                              label=_legend_label("达标所需路径", "required path")))  # fmt: skip
+    return handles
+
+
+def path_points_forward(path: pd.DataFrame, comparator: Any) -> bool:
+    """Tell whether a required path asks for progress (not a fall to a target already beaten).
+
+    For a "≥" target whose latest figure is already above the target, the path from that
+    figure to the target goes down: drawing it would suggest the figure must fall. Likewise
+    upwards for "≤" targets.
+
+    Parameters
+    ----------
+    path : pandas.DataFrame
+        ``year, required_value`` rows of one target (:func:`ipanalysis.report.required_paths`).
+    comparator : str
+        The target's comparator.
+
+    Returns
+    -------
+    bool
+        False when the path runs against the target's direction; True otherwise.
+    """
+    if len(path) < 2:
+        return True
+    first, last = float(path["required_value"].iloc[0]), float(path["required_value"].iloc[-1])
+    if comparator == ">=":
+        return last >= first
+    if comparator == "<=":
+        return last <= first
+    return True
+
+
+def plot_status_counts(
+    assessment: pd.DataFrame, dataset: Dataset, *, regions: Sequence[str] | None = None
+) -> Figure | None:
+    """Plot how many targets each region has in each status (stacked horizontal bars).
+
+    Parameters
+    ----------
+    assessment : pandas.DataFrame
+        A :func:`ipanalysis.report.assessment_table` over several regions.
+    dataset : Dataset
+        For region names.
+    regions : sequence of str, optional
+        The regions assessed; default every reportable region (an empty bar for a region
+        without targets).
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        The figure; None when there are no targets.
+    """
+    fonts.configure_fonts()
+    if assessment.empty:
+        return None
+    if regions is None:
+        regions = reportable_region_ids(dataset.regions)
+    counts = status_counts(assessment, by_region=True, regions=regions)
+    counts = counts[list(STATUS_ORDER)].sort_index(ascending=False)
+    regions = list(counts.index)
+    height = 0.45 * len(regions) + 1.5
+    fig = Figure(figsize=(8, height), dpi=DPI)
+    ax = fig.subplots(
+        gridspec_kw={"left": 0.22, "right": 0.97, "top": 1 - 0.45 / height, "bottom": 1.0 / height}
+    )
+    left = np.zeros(len(regions))
+    labels = [_label(*region_names(dataset, r)) for r in regions]
+    for status in STATUS_ORDER:
+        values = counts[status].to_numpy(dtype=float)
+        zh, en = STATUS_LABELS[status]
+        ax.barh(labels, values, left=left, color=STATUS_COLOURS[status],
+                label=_legend_label(zh, en), edgecolor="white", linewidth=0.5)  # fmt: skip
+        for y, (x0, v) in enumerate(zip(left, values, strict=True)):
+            if v > 0:
+                ax.text(x0 + v / 2, y, str(int(v)), ha="center", va="center", fontsize=8,
+                        color=STATUS_TEXT_COLOURS[status])  # fmt: skip
+        left += values
+    ax.set_xlabel(_label("目标数", "targets"), fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(loc="lower center", ncols=6, fontsize=8, frameon=False)
+    ax.set_title(_label("各地区目标状态", "Targets by status and region"), fontsize=11, loc="left",
+                 y=1.0, pad=6)  # fmt: skip
+    return fig
