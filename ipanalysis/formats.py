@@ -25,15 +25,7 @@ def is_missing(value: Any) -> bool:
 def fmt_number(value: Any) -> str:
     """Format a figure for display: thousands separators, at most four significant digits.
 
-    Parameters
-    ----------
-    value : float
-        The number (NaN/None gives an en dash).
-
-    Returns
-    -------
-    str
-        ``72,904``; ``21.8``; ``0.1234``; ``–`` for a missing value.
+    ``72,904``; ``21.8``; ``0.1234``; ``–`` for a missing value; never scientific notation.
     """
     if is_missing(value):
         return "–"
@@ -80,19 +72,9 @@ def fmt_year(value: Any) -> str:
 def fmt_compact(value: Any) -> str:
     """Format a figure as briefly as possible for a terminal: ``7.29万``, ``1.2亿``, ``384``.
 
-    Values of 100,000 and more are written in 万 (10⁴) or 亿 (10⁸) with at most three
-    significant digits after rounding; smaller values as :func:`fmt_number`. Never scientific
-    notation.
-
-    Parameters
-    ----------
-    value : float
-        The number (NaN/None gives an en dash).
-
-    Returns
-    -------
-    str
-        ``729,040`` → ``72.9万``; ``12,345`` → ``12,345``; ``3.19e9`` → ``31.9亿``.
+    From 100,000 on, in 万 (10⁴) or 亿 (10⁸) with at most three significant digits after rounding
+    (``729,040`` → ``72.9万``; ``3.19e9`` → ``31.9亿``); smaller values as :func:`fmt_number`
+    (``12,345`` is as short as 1.23万 and exact). Never scientific notation.
     """
     if is_missing(value) or not math.isfinite(float(value)):
         return fmt_number(value)

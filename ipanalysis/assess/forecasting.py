@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ipanalysis.assess.rules import NAN, IndicatorInfo
+from ipanalysis.assess.rules import NAN, IndicatorInfo, Verdict
 from ipanalysis.formats import fmt_figure
 from ipanalysis.model.damped import fit_assessment_trend
 from ipanalysis.model.growth import GROWTH_WINDOW_YEARS
@@ -86,3 +86,24 @@ def relative_width(forecast: float, lower: float, upper: float) -> float:
     if not (np.isfinite(lower) and np.isfinite(upper)) or forecast == 0:
         return NAN
     return float((upper - lower) / abs(forecast))
+
+
+def forecast_verdict(
+    status: str,
+    why: str,
+    fit: Forecast,
+    window: pd.DataFrame,
+    interval: tuple[float, float, float],
+    notes: list[str],
+    provisional: bool = False,
+) -> Verdict:
+    """Return a verdict decided by a forecast: ``interval`` is (forecast, lower, upper)."""
+    return Verdict(
+        status,
+        why,
+        inputs=window,
+        fit=fit,
+        rel_width=relative_width(*interval),
+        notes=notes,
+        provisional=provisional,
+    )

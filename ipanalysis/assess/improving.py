@@ -6,8 +6,8 @@ import numpy as np
 
 from ipanalysis.assess.forecasting import (
     forecast_target_year,
+    forecast_verdict,
     note_provisional,
-    relative_width,
 )
 from ipanalysis.assess.growth_ratio import (
     plan_base_year,
@@ -101,12 +101,5 @@ def assess_keep_improving(row, target, obs, ind, level) -> Verdict:
             f"the point forecast is {'' if better else 'not '}{word} than {fmt_figure(v0)} "
             f"({int(y0)})"
         )
-    return Verdict(
-        status,
-        why,
-        inputs=window,
-        fit=fit,
-        rel_width=relative_width(forecast, lower, upper),
-        notes=notes,
-        provisional=provisional,
-    )
+    interval = (forecast, lower, upper)
+    return forecast_verdict(status, why, fit, window, interval, notes, provisional)

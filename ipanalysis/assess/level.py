@@ -7,8 +7,8 @@ import pandas as pd
 
 from ipanalysis.assess.forecasting import (
     forecast_target_year,
+    forecast_verdict,
     note_provisional,
-    relative_width,
 )
 from ipanalysis.assess.growth_ratio import (
     base_figure,
@@ -130,15 +130,8 @@ def assess_level_band(
     if np.isfinite(p):
         en, zh = likelihood(p)
         why = f"{zh} {en}: {why}"
-    return Verdict(
-        status,
-        why,
-        inputs=window,
-        fit=fit,
-        rel_width=relative_width(forecast, lower, upper),
-        notes=notes,
-        provisional=provisional,
-    )
+    interval = (forecast, lower, upper)
+    return forecast_verdict(status, why, fit, window, interval, notes, provisional)
 
 
 def assess_level(row, target, obs, ind, level) -> Verdict:

@@ -9,8 +9,8 @@ from ipanalysis.assess.forecasting import (
     fill_forecast,
     fit_recent,
     forecast_target_year,
+    forecast_verdict,
     interval_note,
-    relative_width,
 )
 from ipanalysis.assess.growth_ratio import (
     compare_growth,
@@ -95,14 +95,7 @@ def assess_every_year(row, target, obs, ind, level) -> Verdict:
     else:
         status, why = _yearly_status_without_interval(row, ind, ratio, met_now, band, forecast)
         why += " (2 points: no interval)" if len(window) == 2 else ""
-    return Verdict(
-        status,
-        why,
-        inputs=window,
-        fit=fit,
-        rel_width=relative_width(forecast, lower, upper),
-        notes=notes,
-    )
+    return forecast_verdict(status, why, fit, window, (forecast, lower, upper), notes)
 
 
 def _yearly_status_without_interval(row, ind, ratio, met_now, band, forecast) -> tuple[str, str]:
@@ -257,11 +250,4 @@ def assess_period_total(row, target, obs, ind, level) -> Verdict:
         )
     else:
         status, why = status_without_interval(ratio, False, band, forecast)
-    return Verdict(
-        status,
-        why,
-        inputs=window,
-        fit=fit,
-        rel_width=relative_width(forecast, lower, upper),
-        notes=notes,
-    )
+    return forecast_verdict(status, why, fit, window, (forecast, lower, upper), notes)

@@ -203,16 +203,8 @@ def as_float(value) -> float:
 def status_from_p(p: float) -> str:
     """Return the status for a probability of meeting the target, on the IPCC bands.
 
-    Parameters
-    ----------
-    p : float
-        The probability.
-
-    Returns
-    -------
-    str
-        ``on_track`` when p >= 2/3 (likely or better), ``off_track`` when p <= 1/3 (unlikely
-        or worse), ``at_risk`` between (about as likely as not).
+    ``on_track`` when p >= 2/3 (likely or better), ``off_track`` when p <= 1/3 (unlikely or
+    worse), ``at_risk`` between (about as likely as not).
     """
     if p >= P_ON_TRACK:
         return "on_track"

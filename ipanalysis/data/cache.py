@@ -167,20 +167,8 @@ def _json_scalar(value: Any) -> Any:
 def dataset_from_json(text: str) -> Dataset:
     """Rebuild a dataset from :func:`dataset_to_json` (plain data only: no code runs).
 
-    Parameters
-    ----------
-    text : str
-        The JSON.
-
-    Returns
-    -------
-    ipanalysis.data.dataset.Dataset
-        The dataset, with the stored dtypes.
-
-    Raises
-    ------
-    ValueError, KeyError, TypeError
-        The text is not a dataset of the current shape.
+    The tables get their stored dtypes. Raises ``ValueError``, ``KeyError`` or ``TypeError`` when
+    the text is not a dataset of the current shape.
     """
     stored = json.loads(text)
     tables = {}

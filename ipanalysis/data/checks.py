@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ipanalysis.data.tables import NUMBER
+from ipanalysis.data.tables import NUMBER, row_of
 from ipanalysis.errors import DataIssue
 from ipanalysis.vocab import PERIOD_KINDS
 
@@ -33,10 +33,6 @@ RELATIONS_NEEDING_REF_REGION = ("above_region_by_pct", "above_region_by")
 RELATION_KEY = ["region", "indicator", "year", "period", "source"]
 # Figures a source writes in words: 全覆盖 (full coverage) is 100 on a percent indicator.
 WORDED_FIGURES = {"100": ("全覆盖",)}
-
-
-def _row(index: int) -> int:
-    return int(index) + 2  # spreadsheet numbering: header is row 1
 
 
 def _number(text: str) -> float | None:
@@ -132,7 +128,7 @@ def check_foreign_keys(tables: Tables, labels: Labels) -> list[DataIssue]:
                 continue
             bad = df[(df[col] != "") & ~df[col].isin(known[col])]
             issues += [
-                DataIssue(labels[table], _row(i), col, f"unknown id {v!r}", expected[col])
+                DataIssue(labels[table], row_of(i), col, f"unknown id {v!r}", expected[col])
                 for i, v in bad[col].items()
             ]
     return issues
@@ -146,14 +142,20 @@ def check_source_files(tables: Tables, labels: Labels, sources_dir: Path) -> lis
         if not _is_inside(path, sources_dir):
             found = f"{src['file']!r}, a path outside data/sources/"
             issues.append(
-                DataIssue(labels["sources"], _row(i), "file", found, "a file under data/sources/")
+                DataIssue(
+                    labels["sources"],
+                    row_of(i),
+                    "file",
+                    found,
+                    "a file under data/sources/",
+                )
             )
             continue
         if not path.is_file():
             issues.append(
                 DataIssue(
                     labels["sources"],
-                    _row(i),
+                    row_of(i),
                     "file",
                     f"{src['file']!r}, which does not exist",
                     "a file under data/sources/",
@@ -165,13 +167,13 @@ def check_source_files(tables: Tables, labels: Labels, sources_dir: Path) -> lis
         if digest != src["sha256"]:
             found = f"a changed source text (sha256 {digest[:12]}…)"
             expected = "the source text as recorded; sources are immutable: quote what is there"
-            issues.append(DataIssue(labels["sources"], _row(i), "sha256", found, expected))
+            issues.append(DataIssue(labels["sources"], row_of(i), "sha256", found, expected))
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as err:
             found = f"{src['file']!r}, a text that is not UTF-8 (bad bytes at byte {err.start})"
             expected = "a source text saved as UTF-8 (its quotes cannot be checked otherwise)"
-            issues.append(DataIssue(labels["sources"], _row(i), "file", found, expected))
+            issues.append(DataIssue(labels["sources"], row_of(i), "file", found, expected))
     return issues
 
 
@@ -208,7 +210,7 @@ def check_quotes(tables: Tables, labels: Labels, texts: dict[str, str]) -> list[
             if row["quote"] not in text:
                 found = f"a quote not in source {row['source']!r}: {row['quote'][:40]!r}"
                 expected = "a verbatim extract of the source text (copy-paste it)"
-                issues.append(DataIssue(labels[table], _row(i), "quote", found, expected))
+                issues.append(DataIssue(labels[table], row_of(i), "quote", found, expected))
                 continue
             issues += _figure_issues(table, row, i, labels[table])
     return issues
@@ -227,7 +229,7 @@ def _figure_issues(table: str, row: pd.Series, index: int, label: str) -> list[D
             written = value.lstrip("-") + scale if scale in SCALE_PATTERNS else value
             found = f"a quote without the figure {written!r}"
             expected = f"the quote to contain {col} as written in the source"
-            issues.append(DataIssue(label, _row(index), "quote", found, expected))
+            issues.append(DataIssue(label, row_of(index), "quote", found, expected))
     return issues
 
 
@@ -265,7 +267,7 @@ def check_relations(
         if observations_intact and tuple(rel[key]) not in stated:
             found = "a statement about a figure not in observations.csv: " + ", ".join(rel[key])
             expected = "a row in observations.csv with the same key (region … source)"
-            issues.append(DataIssue(label, _row(i), None, found, expected))
+            issues.append(DataIssue(label, row_of(i), None, found, expected))
         kind = rel["relation"]
         if kind in RELATIONS_NEEDING_REF_YEAR and (
             not rel["ref_year"] or rel["ref_year"] >= rel["year"]
@@ -273,14 +275,18 @@ def check_relations(
             found = repr(rel["ref_year"]) if rel["ref_year"] else "an empty cell"
             issues.append(
                 DataIssue(
-                    label, _row(i), "ref_year", found, f"the earlier comparison year for {kind}"
+                    label,
+                    row_of(i),
+                    "ref_year",
+                    found,
+                    f"the earlier comparison year for {kind}",
                 )
             )
         if kind in RELATIONS_NEEDING_REF_REGION and not rel["ref_region"]:
             issues.append(
                 DataIssue(
                     label,
-                    _row(i),
+                    row_of(i),
                     "ref_region",
                     "an empty cell",
                     f"the comparison region for {kind}",
@@ -289,12 +295,18 @@ def check_relations(
         if kind == "share_of_parent_pct" and not parents.get(rel["region"]):
             found = f"region {rel['region']!r}, which has no parent"
             issues.append(
-                DataIssue(label, _row(i), "region", found, "a region with a parent in regions.csv")
+                DataIssue(
+                    label,
+                    row_of(i),
+                    "region",
+                    found,
+                    "a region with a parent in regions.csv",
+                )
             )
         number = _number(rel["value"])
         if kind in ("multiple_of", "share_of_parent_pct") and number is not None and number <= 0:
             issues.append(
-                DataIssue(label, _row(i), "value", repr(rel["value"]), "a positive number")
+                DataIssue(label, row_of(i), "value", repr(rel["value"]), "a positive number")
             )
     return issues
 
@@ -305,7 +317,7 @@ def check_targets(tables: Tables, labels: Labels) -> list[DataIssue]:
     issues = []
     for i, t in tables["targets"].iterrows():
 
-        def add(column: str, found: str, expected: str, row: int = _row(i)) -> None:
+        def add(column: str, found: str, expected: str, row: int = row_of(i)) -> None:
             issues.append(DataIssue(label, row, column, found, expected))
 
         kind, year = t["kind"], t["target_year"]
@@ -354,12 +366,12 @@ def check_source_dates(tables: Tables, labels: Labels) -> list[DataIssue]:
         unknown = src["date_basis"] == "unknown"
         if unknown and src["date"]:
             found = f"date {src['date']!r} with date_basis 'unknown'"
-            issues.append(DataIssue(labels["sources"], _row(i), "date", found, "an empty date"))
+            issues.append(DataIssue(labels["sources"], row_of(i), "date", found, "an empty date"))
         if unknown and not src["date_note"]:
             issues.append(
                 DataIssue(
                     labels["sources"],
-                    _row(i),
+                    row_of(i),
                     "date_note",
                     "an empty cell",
                     "why the publication date is unknown",
@@ -368,7 +380,7 @@ def check_source_dates(tables: Tables, labels: Labels) -> list[DataIssue]:
         if not unknown and src["date_basis"] and not src["date"]:
             found = f"an empty date with date_basis {src['date_basis']!r}"
             expected = "the publication date, or date_basis 'unknown' with a reason in date_note"
-            issues.append(DataIssue(labels["sources"], _row(i), "date", found, expected))
+            issues.append(DataIssue(labels["sources"], row_of(i), "date", found, expected))
     return issues
 
 
@@ -387,7 +399,7 @@ def check_revisions(tables: Tables, labels: Labels) -> list[DataIssue]:
     issues = []
     for i, t in targets.iterrows():
 
-        def add(found: str, expected: str, row: int = _row(i)) -> None:
+        def add(found: str, expected: str, row: int = row_of(i)) -> None:
             issues.append(DataIssue(label, row, "supersedes", found, expected))
 
         old_id = t["supersedes"]
@@ -419,7 +431,7 @@ def check_revisions(tables: Tables, labels: Labels) -> list[DataIssue]:
         issues.append(
             DataIssue(
                 label,
-                _row(i),
+                row_of(i),
                 "supersedes",
                 f"{old_id!r}, which another row already supersedes",
                 "one revision per target: supersede the latest revision instead",
@@ -452,7 +464,9 @@ def _revision_cycles(targets: pd.DataFrame, label: str) -> list[DataIssue]:
         if current == start and chain and start not in seen:
             seen.update(chain)
             found = "a cycle of revisions: " + " → ".join([*chain, start])
-            issues.append(DataIssue(label, _row(i), "supersedes", found, "a chain without cycles"))
+            issues.append(
+                DataIssue(label, row_of(i), "supersedes", found, "a chain without cycles")
+            )
     return issues
 
 

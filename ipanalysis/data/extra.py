@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ipanalysis.data.checks import RELATION_KEY, check_dataset
-from ipanalysis.data.tables import check_schema, file_label, read_csv_text
+from ipanalysis.data.tables import check_schema, file_label, read_csv_text, row_of
 from ipanalysis.errors import DataIssue, DataValidationError
 
 #: File names read beside ``observations.csv`` (in sorted order).
@@ -109,7 +109,7 @@ def check_extra_observations(
             key = tuple(key)
             if key in seen:
                 found = f"the same {', '.join(RELATION_KEY)} as a row of {seen[key]}"
-                issues.append(DataIssue(label, int(index) + 2, None, found, "one row per key"))
+                issues.append(DataIssue(label, row_of(index), None, found, "one row per key"))
             else:
                 seen[key] = label
     return issues

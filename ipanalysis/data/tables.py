@@ -271,7 +271,7 @@ def check_schema(name: str, df: pd.DataFrame, label: str) -> list[DataIssue]:
         cells = cases[cases["check"] != "multiple_fields_uniqueness"]
         for case in cells.itertuples(index=False):
             found = "an empty cell" if case.failure_case == "" else repr(case.failure_case)
-            issues.append(DataIssue(label, _row(case.index), case.column, found, case.check))
+            issues.append(DataIssue(label, row_of(case.index), case.column, found, case.check))
         if (cases["check"] == "multiple_fields_uniqueness").any():
             issues += _duplicate_issues(df, list(schema.unique), label)
     return issues
@@ -303,12 +303,13 @@ def _duplicate_issues(df: pd.DataFrame, key: list[str], label: str) -> list[Data
             if "value" in differs:
                 values = f"{df.at[idx, 'value']!r} vs {df.at[first, 'value']!r}"
                 detail = f" with a different value ({values})"
-            found = f"the same {', '.join(key)} as row {_row(first)}{detail}"
-            issues.append(DataIssue(label, _row(idx), None, found, "one row per key"))
+            found = f"the same {', '.join(key)} as row {row_of(first)}{detail}"
+            issues.append(DataIssue(label, row_of(idx), None, found, "one row per key"))
     return issues
 
 
-def _row(index) -> int | None:
+def row_of(index) -> int | None:
+    """Return the row a spreadsheet shows for a table index (the header is row 1)."""
     return None if index is None or pd.isna(index) else int(index) + 2
 
 

@@ -49,7 +49,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from ipanalysis.model.growth import GROWTH_WINDOW_YEARS, recent_window_start
-from ipanalysis.model.predictive import Forecast, quiet_numerics
+from ipanalysis.model.predictive import Forecast, quiet_numerics, random_walk_cov
 from ipanalysis.model.trend import fit_trend, nonpositive_reason, prepare_series
 from ipanalysis.vocab import POOLS, pool_of
 
@@ -233,12 +233,7 @@ class DampedDrift(Forecast):
         h = np.asarray(years, dtype=float) - self.last_year
         if not self.has_interval:
             return np.full((h.size, h.size), np.nan)
-        s = self._steps(h)
-        cov = self.pool.noise_var * np.minimum.outer(h, h) + np.outer(s, s) * self.drift_var
-        bad = h <= 0
-        cov[bad, :] = np.nan
-        cov[:, bad] = np.nan
-        return cov
+        return random_walk_cov(h, self.pool.noise_var, self._steps(h), self.drift_var)
 
 
 def recent_drift(years, values, window: int = GROWTH_WINDOW_YEARS) -> tuple[float, float]:

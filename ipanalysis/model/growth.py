@@ -158,19 +158,11 @@ def recent_window_start(years: np.ndarray, window: int = GROWTH_WINDOW_YEARS) ->
 
 
 def yoy_growth(series: pd.DataFrame) -> pd.DataFrame:
-    """Add year-on-year growth to every row of a tidy series.
+    """Add year-on-year growth to every row of a tidy series (``region, indicator, year, value``).
 
-    Parameters
-    ----------
-    series : pandas.DataFrame
-        Tidy series with at least ``region``, ``indicator``, ``year``, ``value``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy sorted by region, indicator, year with two more columns: ``prev_year`` (the
-        previous figure's year, ``<NA>`` for the first) and ``yoy_growth`` (fraction; NaN when
-        the previous figure is not for ``year - 1`` or is not positive).
+    Returns a copy sorted by region, indicator, year with two more columns: ``prev_year`` (the
+    previous figure's year, ``<NA>`` for the first) and ``yoy_growth`` (fraction; NaN when the
+    previous figure is not for ``year - 1`` or is not positive).
     """
     out = series.sort_values([*SERIES_KEYS, "year"], kind="stable").reset_index(drop=True)
     grouped = out.groupby(SERIES_KEYS, sort=False)
@@ -221,21 +213,13 @@ def summarise_trend(years, values) -> dict:
 
 
 def compute_trends(series: pd.DataFrame) -> pd.DataFrame:
-    """Summarise the trend of every (region, indicator) series.
+    """Summarise the trend of every series of a tidy table (``region, indicator, year, value``).
 
-    Parameters
-    ----------
-    series : pandas.DataFrame
-        Tidy series with at least ``region``, ``indicator``, ``year``, ``value``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per region and indicator, sorted, with columns ``TREND_COLUMNS``: first and
-        last year and value, number of figures, endpoint ``cagr`` (whole series), log-linear
-        ``regression_growth``, ``last_yoy_growth`` (NaN unless the last two figures are for
-        consecutive years), ``recent_cagr`` from ``recent_start_year`` (five-year window), and
-        ``has_nonpositive`` (a zero or negative figure: growth rates are NaN).
+    One row per region and indicator, sorted, with columns :data:`TREND_COLUMNS`: first and last
+    year and value, number of figures, endpoint ``cagr`` (whole series), log-linear
+    ``regression_growth``, ``last_yoy_growth`` (NaN unless the last two figures are for
+    consecutive years), ``recent_cagr`` from ``recent_start_year`` (five-year window), and
+    ``has_nonpositive`` (a zero or negative figure: growth rates are NaN).
     """
     rows = []
     ordered = series.sort_values([*SERIES_KEYS, "year"], kind="stable")

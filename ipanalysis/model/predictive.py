@@ -55,6 +55,20 @@ def t_probability(mean: float, se: float, df: float, lo: float, hi: float) -> fl
     return float(dist.cdf(hi) - dist.cdf(lo))
 
 
+def random_walk_cov(h: np.ndarray, noise_var: float, steps: np.ndarray, drift_var: float):
+    """Return the predictive covariance of a random walk whose drift is uncertain.
+
+    ``noise_var * min(h_i, h_j) + steps_i * steps_j * drift_var``, h the years after the last
+    figure and ``steps`` the drift's multiplier at each (h itself, or its damped sum); NaN for
+    years not after the last figure (no prediction there).
+    """
+    cov = noise_var * np.minimum.outer(h, h) + np.outer(steps, steps) * drift_var
+    bad = h <= 0
+    cov[bad, :] = np.nan
+    cov[:, bad] = np.nan
+    return cov
+
+
 @dataclass(frozen=True)
 class Forecast:
     """A fitted forecast of one yearly series (subclasses give the model).

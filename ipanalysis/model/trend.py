@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from ipanalysis.model.predictive import Forecast, check_level, quiet_numerics
+from ipanalysis.model.predictive import Forecast, check_level, quiet_numerics, random_walk_cov
 from ipanalysis.scope import DEFAULT_INTERVAL_LEVEL
 
 METHODS = ("linear", "log_linear", "drift")
@@ -119,12 +119,7 @@ class OlsTrend(Forecast):
             return np.full((k, k), np.nan)
         s2 = float(self.result.scale)
         if self.method == "drift":
-            var_drift = float(self.result.bse[0]) ** 2
-            cov = np.minimum.outer(h, h) * s2 + np.outer(h, h) * var_drift
-            bad = h <= 0
-            cov[bad, :] = np.nan
-            cov[:, bad] = np.nan
-            return cov
+            return random_walk_cov(h, s2, h, float(self.result.bse[0]) ** 2)
         design = np.column_stack([np.ones(k), h])
         return design @ np.asarray(self.result.cov_params()) @ design.T + s2 * np.eye(k)
 

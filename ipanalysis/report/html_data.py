@@ -1,4 +1,8 @@
-"""HTML displays of the data: trends, every figure, conflicts between sources, the sources."""
+"""HTML displays of the data: trends, every figure, conflicts between sources, the sources.
+
+Each ``show_*`` takes a tidy table and ``uuid``, the table's fixed Styler id (one per table in
+a notebook: the same bytes on every run), and returns an :class:`IPython.display.HTML`.
+"""
 
 from __future__ import annotations
 
@@ -17,19 +21,9 @@ from ipanalysis.report.labels import (
 
 
 def show_trends(trends: pd.DataFrame, *, uuid: str = "trends") -> HTML:
-    """Return the per-indicator trend summary (span, latest figure, growth rates).
+    """Return the per-indicator trend summary (a :func:`~ipanalysis.report.tables.trend_table`).
 
-    Parameters
-    ----------
-    trends : pandas.DataFrame
-        A :func:`trend_table`.
-    uuid : str
-        Fixed Styler uuid.
-
-    Returns
-    -------
-    IPython.display.HTML
-        The table.
+    Span, latest figure and growth rates per indicator; a sentence when the region has no figure.
     """
     if trends.empty:
         return empty_note("此地区没有数据。", "No figures for this region.")
@@ -57,20 +51,10 @@ def show_trends(trends: pd.DataFrame, *, uuid: str = "trends") -> HTML:
 
 
 def show_figures(figures: pd.DataFrame, *, uuid: str = "figures") -> HTML:
-    """Return every figure with its year-on-year growth, source, and derivation if derived.
+    """Return every figure (a :func:`~ipanalysis.report.tables.figures_table`).
 
-    Parameters
-    ----------
-    figures : pandas.DataFrame
-        A :func:`figures_table`.
-    uuid : str
-        Fixed Styler uuid.
-
-    Returns
-    -------
-    IPython.display.HTML
-        The table; derived figures are marked 推算 derived with their formula, figures whose
-        sources disagree are marked 冲突 conflict.
+    With its year-on-year growth and source; derived figures are marked 推算 derived with their
+    formula, figures whose sources disagree 冲突 conflict.
     """
     if figures.empty:
         return empty_note("此地区没有数据。", "No figures for this region.")
@@ -102,19 +86,9 @@ def show_figures(figures: pd.DataFrame, *, uuid: str = "figures") -> HTML:
 
 
 def show_conflicts(conflicts: pd.DataFrame, *, uuid: str = "conflicts") -> HTML:
-    """Return the conflicting figures, the one analyses use marked 采用 used.
+    """Return the conflicting figures (a :func:`~ipanalysis.report.tables.conflict_table`).
 
-    Parameters
-    ----------
-    conflicts : pandas.DataFrame
-        A :func:`conflict_table`.
-    uuid : str
-        Fixed Styler uuid.
-
-    Returns
-    -------
-    IPython.display.HTML
-        The table, or a sentence when there is no conflict.
+    The figure analyses use is marked 采用 used; a sentence when the sources agree.
     """
     if conflicts.empty:
         return empty_note(
@@ -147,19 +121,9 @@ def show_conflicts(conflicts: pd.DataFrame, *, uuid: str = "conflicts") -> HTML:
 
 
 def show_sources(sources: pd.DataFrame, *, uuid: str = "sources") -> HTML:
-    """Return the list of sources (Chinese title, English title, issuer, date, grade, link).
+    """Return the sources (a :func:`~ipanalysis.report.tables.sources_table`).
 
-    Parameters
-    ----------
-    sources : pandas.DataFrame
-        A :func:`sources_table`.
-    uuid : str
-        Fixed Styler uuid.
-
-    Returns
-    -------
-    IPython.display.HTML
-        The table.
+    Chinese and English titles, issuer, date, grade and address (a link only for http(s)).
     """
     if sources.empty:
         return empty_note("没有来源。", "No sources.")

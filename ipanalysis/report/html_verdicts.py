@@ -1,4 +1,9 @@
-"""HTML displays of the verdicts: tables, counts, the status matrix, summaries and links."""
+"""HTML displays of the verdicts: tables, counts, the status matrix, summaries and links.
+
+Each ``show_*`` takes an assessment table (:func:`ipanalysis.assess.assess` columns), the
+dataset for names and units where it needs them, and ``uuid``, the table's fixed Styler id;
+it returns an :class:`IPython.display.HTML`.
+"""
 
 from __future__ import annotations
 
@@ -37,25 +42,11 @@ def show_verdicts(
     notes: bool = True,
     region_column: bool = False,
 ) -> HTML:
-    """Return the verdict table, status colour-coded.
+    """Return the verdict table of an assessment (one region or several), status colour-coded.
 
-    Parameters
-    ----------
-    assessment : pandas.DataFrame
-        An :func:`assessment_table` (one region or several).
-    dataset : Dataset
-        For names and units.
-    uuid : str
-        Fixed Styler uuid (one per table in a notebook).
-    notes : bool
-        Include a plain note on each verdict (technical detail folded away).
-    region_column : bool
-        Show the region even when the table has one region only.
-
-    Returns
-    -------
-    IPython.display.HTML
-        The table.
+    ``notes`` adds a plain note on each verdict (technical detail folded away);
+    ``region_column`` shows the region even when the table has one region only; names and units
+    come from ``dataset``.
     """
     if assessment.empty:
         return empty_note("没有此年份的目标。", "No targets for these years.")
@@ -127,20 +118,7 @@ def _note_cell(rec: Mapping[str, Any]) -> str:
 
 
 def show_status_counts(assessment: pd.DataFrame, *, uuid: str = "status_counts") -> HTML:
-    """Return the number of targets in each status, colour-coded.
-
-    Parameters
-    ----------
-    assessment : pandas.DataFrame
-        An :func:`assessment_table`.
-    uuid : str
-        Fixed Styler uuid.
-
-    Returns
-    -------
-    IPython.display.HTML
-        A two-column table (status, count) with the total.
-    """
+    """Return the number of targets in each status, colour-coded, with the total."""
     counts = status_counts(assessment)
     frame = pd.DataFrame(
         {
@@ -167,22 +145,10 @@ def show_status_counts(assessment: pd.DataFrame, *, uuid: str = "status_counts")
 def show_status_matrix(
     assessment: pd.DataFrame, dataset: Dataset, *, uuid: str = "status_matrix"
 ) -> HTML:
-    """Return the status of every target, regions as columns (one row per indicator and year).
+    """Return the status of every target, regions as columns.
 
-    Parameters
-    ----------
-    assessment : pandas.DataFrame
-        An :func:`assessment_table` over several regions.
-    dataset : Dataset
-        For names.
-    uuid : str
-        Fixed Styler uuid.
-
-    Returns
-    -------
-    IPython.display.HTML
-        Rows: indicator × target year (× kind when a region has two kinds for one indicator
-        and year); cells: status, colour-coded; empty where a region has no such target.
+    One row per indicator × target year (× kind when a region has two kinds for one indicator and
+    year); each cell the status, colour-coded; empty where a region has no such target.
     """
     if assessment.empty:
         return empty_note("没有目标。", "No targets.")
@@ -238,24 +204,10 @@ def show_counts_by_region(
     regions: Sequence[str] | None = None,
     uuid: str = "counts_by_region",
 ) -> HTML:
-    """Return regions × statuses: how many targets each region has in each status.
+    """Return regions × statuses: how many targets each region has in each status, with totals.
 
-    Parameters
-    ----------
-    assessment : pandas.DataFrame
-        An :func:`assessment_table` over several regions.
-    dataset : Dataset
-        For region names.
-    regions : sequence of str, optional
-        The regions assessed; default every reportable region. A region without targets
-        gets a row of zeros (it is not forgotten).
-    uuid : str
-        Fixed Styler uuid.
-
-    Returns
-    -------
-    IPython.display.HTML
-        The table, status columns headed in Chinese and English, with totals.
+    ``regions`` are the regions assessed (default: every reportable one); a region without
+    targets gets a row of zeros (it is not forgotten). Each region links to its report.
     """
     if regions is None:
         regions = reportable_region_ids(dataset.regions)
@@ -284,21 +236,10 @@ def show_counts_by_region(
 
 
 def show_decided(assessment: pd.DataFrame, dataset: Dataset, *, uuid: str = "decided") -> HTML:
-    """Return every decided verdict across regions (region linked to its report), best first.
+    """Return every decided verdict across regions, best first.
 
-    Parameters
-    ----------
-    assessment : pandas.DataFrame
-        An :func:`~ipanalysis.report.tables.assessment_table` over several regions.
-    dataset : Dataset
-        For names and units.
-    uuid : str
-        Fixed Styler uuid.
-
-    Returns
-    -------
-    IPython.display.HTML
-        Region, indicator, year, target, latest figure, p with its likelihood, status.
+    Region (linked to its report), indicator, year, target, latest figure, p with its likelihood,
+    status.
     """
     decided = assessment[assessment["status"].isin(DECIDED_STATUSES)].copy()
     if decided.empty:
@@ -333,20 +274,8 @@ def show_decided(assessment: pd.DataFrame, dataset: Dataset, *, uuid: str = "dec
 def show_summary(assessment: pd.DataFrame, dataset: Dataset, region: str) -> HTML:
     """Return the two-sentence answer that opens a region report, with its links.
 
-    Parameters
-    ----------
-    assessment : pandas.DataFrame
-        The region's :func:`~ipanalysis.report.tables.assessment_table`.
-    dataset : Dataset
-        For names.
-    region : str
-        Region id.
-
-    Returns
-    -------
-    IPython.display.HTML
-        The summary in Chinese, then English, then links to the overview, the region's
-        trends report and its template of figures needed.
+    The summary in Chinese, then English, then links to the overview, the region's trends report
+    and its template of figures needed.
     """
     zh, en = region_summary(assessment, dataset, region)
     links = " · ".join(
@@ -367,22 +296,7 @@ def show_summary(assessment: pd.DataFrame, dataset: Dataset, region: str) -> HTM
 def show_needed_by_region(
     assessment: pd.DataFrame, dataset: Dataset, *, uuid: str = "needed_by_region"
 ) -> HTML:
-    """Return, per region, the targets that need figures, with a link to its template.
-
-    Parameters
-    ----------
-    assessment : pandas.DataFrame
-        An :func:`~ipanalysis.report.tables.assessment_table` over several regions.
-    dataset : Dataset
-        For names.
-    uuid : str
-        Fixed Styler uuid.
-
-    Returns
-    -------
-    IPython.display.HTML
-        One row per region: how many targets lack figures, which indicators, the template.
-    """
+    """Return, per region, how many targets lack figures, which indicators, and its template."""
     lacking = assessment[assessment["status"] == "insufficient_data"]
     if lacking.empty:
         return empty_note("所有目标都有足够的数据。", "Every target has enough figures to assess.")
@@ -416,19 +330,10 @@ def show_region_links(dataset: Dataset, regions: Sequence[str] | None = None) ->
 
 
 def show_figures_needed(needed: pd.DataFrame, *, uuid: str = "figures_needed") -> HTML:
-    """Return, per target without enough figures, which figures to collect and the path.
+    """Return, per target without enough figures, the figures to collect and the required path.
 
-    Parameters
-    ----------
-    needed : pandas.DataFrame
-        A :func:`figures_needed`.
-    uuid : str
-        Fixed Styler uuid.
-
-    Returns
-    -------
-    IPython.display.HTML
-        The table, or a sentence when every target has enough figures.
+    ``needed`` is a :func:`~ipanalysis.report.needs.figures_needed` table; a sentence when every
+    target has enough figures.
     """
     if needed.empty:
         return empty_note("所有目标都有足够的数据。", "Every target has enough figures to assess.")

@@ -13,33 +13,22 @@ from ipanalysis.assess.rules import likelihood
 from ipanalysis.columns import SPEC
 from ipanalysis.formats import is_missing
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "achieved": ("已实现", "achieved"),
-    "on_track": ("进展顺利", "on track"),
-    "at_risk": ("存在风险", "at risk"),
-    "off_track": ("偏离目标", "off track"),
-    "missed": ("未实现", "missed"),
-    "insufficient_data": ("数据不足", "insufficient data"),
+#: How each status looks, in one place: Chinese and English label, background colour
+#: (ColorBrewer RdYlGn, grey for no verdict; the two ends darkened so that white text on them
+#: meets WCAG AA, 4.5:1 — see :func:`contrast_ratio` and the tests), the text colour on it
+#: (both languages use it: no grey on colour) and the terminal's style.
+_STATUS_LOOKS = {  # status: (中文, English, background, text colour, terminal style)
+    "achieved": ("已实现", "achieved", "#1a7a40", "#ffffff", "bold green"),
+    "on_track": ("进展顺利", "on track", "#a6d96a", "#000000", "green"),
+    "at_risk": ("存在风险", "at risk", "#fee08b", "#000000", "yellow"),
+    "off_track": ("偏离目标", "off track", "#fc8d59", "#000000", "red"),
+    "missed": ("未实现", "missed", "#b2182b", "#ffffff", "bold red"),
+    "insufficient_data": ("数据不足", "insufficient data", "#e0e0e0", "#000000", "dim"),
 }
-#: Background colours (ColorBrewer RdYlGn, grey for no verdict; the two ends darkened so that
-#: white text on them meets WCAG AA, 4.5:1 — see :func:`contrast_ratio` and the tests).
-STATUS_COLOURS: dict[str, str] = {
-    "achieved": "#1a7a40",
-    "on_track": "#a6d96a",
-    "at_risk": "#fee08b",
-    "off_track": "#fc8d59",
-    "missed": "#b2182b",
-    "insufficient_data": "#e0e0e0",
-}
-#: Text colour on each status colour (both languages use it: no grey on colour).
-STATUS_TEXT_COLOURS: dict[str, str] = {
-    "achieved": "#ffffff",
-    "on_track": "#000000",
-    "at_risk": "#000000",
-    "off_track": "#000000",
-    "missed": "#ffffff",
-    "insufficient_data": "#000000",
-}
+STATUS_LABELS = {status: look[:2] for status, look in _STATUS_LOOKS.items()}
+STATUS_COLOURS = {status: look[2] for status, look in _STATUS_LOOKS.items()}
+STATUS_TEXT_COLOURS = {status: look[3] for status, look in _STATUS_LOOKS.items()}
+STATUS_STYLES = {status: look[4] for status, look in _STATUS_LOOKS.items()}
 CONFIDENCE_LABELS: dict[str, str] = {
     "high": "高 high",
     "medium": "中 medium",

@@ -9,18 +9,7 @@ from ipanalysis.formats import is_missing
 
 
 def indicator_names(dataset: Dataset) -> pd.DataFrame:
-    """Return ``indicator_id → name_zh, name_en, unit, kind, better`` (ids as fallback names).
-
-    Parameters
-    ----------
-    dataset : Dataset
-        The dataset.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``indicator_id``.
-    """
+    """Return ``indicator_id → name_zh, name_en, unit, kind, better`` (indexed by id)."""
     cols = ["name_zh", "name_en", "unit", "kind", "better"]
     return dataset.indicators.set_index("indicator_id")[cols]
 
@@ -45,20 +34,7 @@ def indicator_row(dataset: Dataset, indicator_id: str) -> dict[str, str]:
 
 
 def region_names(dataset: Dataset, region: str) -> tuple[str, str]:
-    """Return the Chinese and English names of a region (the id when unknown).
-
-    Parameters
-    ----------
-    dataset : Dataset
-        The dataset.
-    region : str
-        Region id.
-
-    Returns
-    -------
-    tuple of str
-        ``(name_zh, name_en)``.
-    """
+    """Return the Chinese and English names of a region (the id when unknown)."""
     regions = dataset.regions.set_index("region_id")
     if region not in regions.index:
         return region, region

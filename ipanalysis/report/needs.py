@@ -34,23 +34,11 @@ MIN_POINTS_INTERVAL = 3
 
 
 def required_paths(dataset: Dataset, assessment: pd.DataFrame, scope: Scope) -> pd.DataFrame:
-    """Return the yearly path each assessed target requires.
+    """Return the yearly path each assessed target requires, one row per target and year.
 
-    See :func:`ipanalysis.assess.required.required_path`.
-
-    Parameters
-    ----------
-    dataset : Dataset
-        The dataset.
-    assessment : pandas.DataFrame
-        An assessment table.
-    scope : Scope
-        The figures admitted (as in the assessment).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``target_id, region, indicator, year, required_value``, sorted by target then year.
+    Columns ``target_id, region, indicator, year, required_value``, from
+    :func:`ipanalysis.assess.required.required_path` on the figures ``scope`` admits (as in the
+    assessment); sorted by target, then year.
     """
     series = dataset.scoped_series(scope)
     targets = dataset.targets.set_index("target_id")
@@ -257,17 +245,9 @@ TEMPLATE_COLUMNS = [
 
 
 def template_name(region: str) -> str:
-    """Return the file name of a region's template (it keeps working once copied to data/).
+    """Return the file name of a region's template: ``observations-<region>-needed.csv``.
 
-    Parameters
-    ----------
-    region : str
-        Region id.
-
-    Returns
-    -------
-    str
-        ``observations-<region>-needed.csv``: matches ``data/observations-*.csv``.
+    It matches ``data/observations-*.csv``, so it keeps working once copied to ``data/``.
     """
     return f"observations-{region}-needed.csv"
 

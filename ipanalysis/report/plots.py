@@ -225,30 +225,14 @@ def plot_series(
     min_reliability: str = "C",
     min_points: int = 2,
 ) -> Figure | None:
-    """Plot every indicator of a region that has at least ``min_points`` figures, as sparklines.
+    """Plot every indicator of a region with at least ``min_points`` figures, as sparklines.
 
     One cell per indicator: its name and unit, the series scaled to the cell's height (the
     shape of the trend; the exact figures are in the tables), stated figures filled and derived
-    ones hollow, and the first and last figure written out with their years. All cells share
-    one Axes, so the figure stays fast with the city's thirty-odd indicators.
-
-    Parameters
-    ----------
-    dataset : Dataset
-        The dataset.
-    region : str
-        Region id.
-    as_of : int, optional
-        Figures up to this year.
-    min_reliability : {"A", "B", "C"}
-        Lowest source grade admitted.
-    min_points : int
-        Indicators with fewer figures are left out (they are in the figures table).
-
-    Returns
-    -------
-    matplotlib.figure.Figure or None
-        The figure; None when no indicator qualifies.
+    ones hollow, and the first and last figure written out with their years. Figures up to
+    ``as_of`` from sources of grade ``min_reliability`` or better. All cells share one Axes, so
+    the figure stays fast with the city's thirty-odd indicators. None when no indicator
+    qualifies.
     """
     fonts.configure_fonts()
     series = dataset.scoped_series(Scope(as_of, min_reliability), region)

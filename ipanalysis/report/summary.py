@@ -23,18 +23,7 @@ ASSESSMENT_FILE = "assessment.csv"
 
 
 def read_previous_assessment(outputs_dir: Path | None = None) -> pd.DataFrame | None:
-    """Return the assessment in the outputs folder before a run, or None if there is none.
-
-    Parameters
-    ----------
-    outputs_dir : pathlib.Path, optional
-        Default :func:`ipanalysis.paths.outputs_dir`.
-
-    Returns
-    -------
-    pandas.DataFrame or None
-        The table, or None when the file is missing or unreadable.
-    """
+    """Return the assessment in the outputs folder before a run (None if missing or unreadable)."""
     path = (Path(outputs_dir) if outputs_dir else paths.outputs_dir()) / ASSESSMENT_FILE
     try:
         return read_assessment_csv(path)

@@ -260,23 +260,9 @@ def figures_table(
 ) -> pd.DataFrame:
     """Return every figure of a region used in analysis, with growth, source and derivation.
 
-    Parameters
-    ----------
-    dataset : Dataset
-        The dataset.
-    region : str
-        Region id.
-    as_of : int, optional
-        Keep figures up to this year.
-    min_reliability : {"A", "B", "C"}
-        Lowest source grade admitted.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``indicator, name_zh, name_en, unit, year, value, value_lo, value_hi, yoy_growth,
-        derived, formula, source, title_zh, title_en, reliability, conflict`` sorted by
-        indicator and year. ``conflict`` is True where sources disagree about that year.
+    Figures up to ``as_of`` from sources of grade ``min_reliability`` or better; columns
+    :data:`FIGURES_TABLE_COLUMNS`, sorted by indicator and year; ``conflict`` is True where
+    sources disagree about that year.
     """
     series = dataset.scoped_series(Scope(as_of, min_reliability), region)
     if series.empty:
@@ -312,22 +298,9 @@ def trend_table(
 ) -> pd.DataFrame:
     """Return one row per indicator of a region: span, latest figure and growth rates.
 
-    Parameters
-    ----------
-    dataset : Dataset
-        The dataset.
-    region : str
-        Region id.
-    as_of : int, optional
-        Keep figures up to this year.
-    min_reliability : {"A", "B", "C"}
-        Lowest source grade admitted.
-
-    Returns
-    -------
-    pandas.DataFrame
-        :func:`ipanalysis.model.growth.compute_trends` columns plus ``name_zh, name_en, unit`` and
-        ``n_derived`` (figures computed from a relative statement), sorted by indicator.
+    Figures up to ``as_of`` from sources of grade ``min_reliability`` or better; columns of
+    :func:`ipanalysis.model.growth.compute_trends` plus ``name_zh, name_en, unit`` and
+    ``n_derived`` (figures computed from a relative statement), sorted by indicator.
     """
     series = dataset.scoped_series(Scope(as_of, min_reliability), region)
     if series.empty:
@@ -340,20 +313,10 @@ def trend_table(
 
 
 def conflict_table(dataset: Dataset, region: str) -> pd.DataFrame:
-    """Return the region's conflicting figures (sources that disagree beyond rounding).
+    """Return a region's conflicting figures (sources that disagree beyond rounding).
 
-    Parameters
-    ----------
-    dataset : Dataset
-        The dataset.
-    region : str
-        Region id.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``dataset.conflicts`` rows of the region with source titles and indicator names,
-        sorted by indicator, year, period, then the selected figure first.
+    The ``dataset.conflicts`` rows of the region with source titles and indicator names, sorted
+    by indicator, year, period, then the selected figure first.
     """
     conflicts = dataset.conflicts
     conflicts = conflicts[conflicts["region"] == region].copy()
@@ -370,17 +333,7 @@ def conflict_table(dataset: Dataset, region: str) -> pd.DataFrame:
 def sources_table(dataset: Dataset, source_ids: Iterable[str]) -> pd.DataFrame:
     """Return the sources with the given ids: titles, issuer, date, grade, address.
 
-    Parameters
-    ----------
-    dataset : Dataset
-        The dataset.
-    source_ids : iterable of str
-        Source ids.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Rows of ``dataset.sources`` sorted by reliability, then id.
+    Sorted by reliability grade, then id.
     """
     wanted = set(source_ids)
     sources = dataset.sources[dataset.sources["source_id"].isin(wanted)]
@@ -393,17 +346,10 @@ def sources_table(dataset: Dataset, source_ids: Iterable[str]) -> pd.DataFrame:
 
 
 def track_record(outputs_dir: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Read the backtest tables (the method's track record) when a run has written them.
+    """Return the backtest tables (the method's track record) a run has written.
 
-    Parameters
-    ----------
-    outputs_dir : pathlib.Path, optional
-        Default :func:`ipanalysis.paths.outputs_dir`.
-
-    Returns
-    -------
-    dict of str to pandas.DataFrame
-        ``{"backtest.csv": …, "backtest_targets.csv": …}`` for the files present and readable.
+    ``{"backtest.csv": …, "backtest_targets.csv": …}`` for the files present and readable in
+    ``outputs_dir`` (default :func:`ipanalysis.paths.outputs_dir`).
     """
     folder = Path(outputs_dir) if outputs_dir is not None else paths.outputs_dir()
     found = {}

@@ -17,18 +17,10 @@ from rich.text import Text
 
 from ipanalysis.data.dataset import Dataset
 from ipanalysis.formats import fmt_compact, fmt_number, fmt_year
-from ipanalysis.report.labels import STATUS_LABELS, column_label, likelihood_text
+from ipanalysis.report.labels import STATUS_LABELS, STATUS_STYLES, column_label, likelihood_text
 from ipanalysis.report.lookups import indicator_row, region_names
 from ipanalysis.report.text import target_text
 
-STATUS_STYLE = {
-    "achieved": "bold green",
-    "on_track": "green",
-    "at_risk": "yellow",
-    "off_track": "red",
-    "missed": "bold red",
-    "insufficient_data": "dim",
-}
 #: The assessment's columns shown in the terminal (region titles each table), and their widths.
 SHOWN_WIDTHS = {
     "indicator": 28,
@@ -139,12 +131,12 @@ def print_assessment(table: pd.DataFrame, ds: Dataset, console: Console) -> None
             )
         for row in rows.drop(columns="region").itertuples(index=False):
             status = row[-1]
-            style = STATUS_STYLE.get(status, "")
+            style = STATUS_STYLES.get(status, "")
             label = STATUS_LABELS.get(status, (status,))[0]  # 数据不足: 8 columns, not 17
             cells = [escape(str(v)) for v in row[:-1]]
             rich_table.add_row(*cells, f"[{style}]{escape(label)}[/]")
         console.print(rich_table)
-    counts = table["status"].value_counts().reindex(list(STATUS_STYLE), fill_value=0)
+    counts = table["status"].value_counts().reindex(list(STATUS_STYLES), fill_value=0)
     console.print(
         "  ".join(f"{STATUS_LABELS[s][0]} {s}: {n}" for s, n in counts.items()), highlight=False
     )
@@ -153,16 +145,8 @@ def print_assessment(table: pd.DataFrame, ds: Dataset, console: Console) -> None
 def format_cell(value: Any) -> str:
     """Format one table cell for the terminal: numbers without ``e``-notation, ``–`` if missing.
 
-    Parameters
-    ----------
-    value : object
-        A cell.
-
-    Returns
-    -------
-    str
-        ``2024`` (integers below 10,000 plain), ``72,904``, ``0.8125``, ``True``, text as
-        is; ``–`` for NaN, None and ``<NA>``.
+    ``2024`` (integers below 10,000 plain), ``72,904``, ``0.8125``, ``True``, text as is; ``–``
+    for NaN, None and ``<NA>``.
     """
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return "–"
