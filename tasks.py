@@ -97,16 +97,16 @@ def _isolated_env() -> dict[str, str]:
     return env
 
 
-def pip_config_items(python: str | Path = PY) -> list[tuple[str, str]]:
+def pip_config_items(python: str | Path | None = None) -> list[tuple[str, str]]:
     """Return pip's own reading of the user's configuration as ``("section.name", value)``.
 
-    ``python -m pip config list`` with the user's environment: pip finds its configuration
-    files (user and global pip.conf / pip.ini, ``PIP_CONFIG_FILE``) and ``PIP_*`` variables
-    (section ``:env:``) exactly as it would for an install.
+    ``python -m pip config list`` (the venv's python by default) with the user's environment:
+    pip finds its configuration files (user and global pip.conf / pip.ini, ``PIP_CONFIG_FILE``)
+    and ``PIP_*`` variables (section ``:env:``) exactly as it would for an install.
     """
     env = {**os.environ, "PIP_QUIET": "0", "PIP_VERBOSE": "0", "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.run(
-        [str(python), "-m", "pip", "config", "list"],
+        [str(python or PY), "-m", "pip", "config", "list"],
         capture_output=True,
         encoding="utf-8",
         errors="replace",
