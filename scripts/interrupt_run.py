@@ -120,7 +120,8 @@ def _run_once(args: list[str], env: dict[str, str], log: Path) -> tuple[float, l
         time.sleep(0.05)
     duration = time.perf_counter() - start
     if proc.returncode != 0:
-        sys.exit(f"the uninterrupted run failed (exit {proc.returncode}):\n{log.read_text()}")
+        output = log.read_text(encoding="utf-8", errors="replace")
+        sys.exit(f"the uninterrupted run failed (exit {proc.returncode}):\n{output}")
     return duration, _alive(seen, proc.pid)
 
 
@@ -156,7 +157,7 @@ def _trial(
             with contextlib.suppress(psutil.Error):
                 psutil.Process(pid).kill()
         proc.wait()
-    output = log.read_text(errors="replace")
+    output = log.read_text(encoding="utf-8", errors="replace")
     # The signal came as the run was ending: it had done its work and printed its summary.
     finished_first = finished_first or (proc.returncode == 0 and "Took " in output)
     return {
@@ -182,7 +183,8 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="ipanalysis-interrupt-"))
     outputs = scratch / "outputs"
     shutil.copytree(paths.outputs_dir(), outputs)
-    env = {**os.environ, "IPANALYSIS_OUTPUTS_DIR": str(outputs)}
+    # The logs are read as UTF-8 whatever the locale: the run writes them so.
+    env = {**os.environ, "IPANALYSIS_OUTPUTS_DIR": str(outputs), "PYTHONIOENCODING": "utf-8"}
     exe = BIN / "ipanalysis"
     command = [str(exe) if exe.exists() else "ipanalysis", "run", "--force"]
     for region in args.region:
