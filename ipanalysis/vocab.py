@@ -36,6 +36,11 @@ DATE_BASES = ("page", "press", "unknown")
 QUALIFIERS = ("", "about", "over")
 INDICATOR_KINDS = ("stock", "flow", "ratio", "percent", "count")
 BETTER_DIRECTIONS = ("higher", "lower")
+#: How an indicator's value comes about: ``statistic``, a count or sum of many independent
+#: acts that follows a trend (patents, contracts, cases); ``designation``, a number an office
+#: sets by its own decisions (centres it designates, events it holds, projects or titles it
+#: selects): no trend forecast, the office decides.
+INDICATOR_BASES = ("statistic", "designation")
 RELATIONS = (
     "yoy_growth_pct",
     "growth_since_pct",
@@ -65,12 +70,29 @@ PLAN_YEARS = 5
 
 # ---------------------------------------------------------------------------- the verdicts
 
-#: Every status an assessment gives, in the assessment's own order.
-STATUSES = ("achieved", "on_track", "at_risk", "off_track", "missed", "insufficient_data")
+#: Every status an assessment gives, in the assessment's own order. ``depends_on_office``: a
+#: designation target not yet settled: no trend can say, the office's decisions will.
+STATUSES = (
+    "achieved",
+    "on_track",
+    "at_risk",
+    "off_track",
+    "missed",
+    "insufficient_data",
+    "depends_on_office",
+)
 #: Statuses that are a decision (everything but insufficient_data), best first.
 DECIDED_STATUSES = ("achieved", "on_track", "at_risk", "off_track", "missed")
 #: Display order: settled-bad first, so the eye lands on problems.
-STATUS_ORDER = ("missed", "off_track", "at_risk", "insufficient_data", "on_track", "achieved")
+STATUS_ORDER = (
+    "missed",
+    "off_track",
+    "at_risk",
+    "insufficient_data",
+    "depends_on_office",
+    "on_track",
+    "achieved",
+)
 #: Statuses that need attention, worst first.
 AT_RISK_STATUSES = ("missed", "off_track", "at_risk")
 #: Statuses decided by a figure (no forecast any more).
@@ -79,6 +101,16 @@ SETTLED_STATUSES = ("achieved", "missed")
 POSITIVE_STATUSES = ("achieved", "on_track")
 NEGATIVE_STATUSES = ("missed", "off_track")
 CONFIDENCE_LEVELS = ("high", "medium", "low", "none")
+#: What a verdict rests on: ``observed`` (figures or a completion statement settle it),
+#: ``tested`` (a forecast in a situation the backtest has scored and found calibrated),
+#: ``indicative`` (a forecast anywhere else: a lean, not a decided verdict), ``designation``
+#: (an office's decision, no forecast), ``none`` (not enough figures).
+EVIDENCE_LEVELS = ("observed", "tested", "indicative", "designation", "none")
+#: Evidence that makes a verdict decided (counted and shown as a verdict, not a lean).
+DECIDING_EVIDENCE = ("observed", "tested")
+#: Words a source uses to state a target met (全部完成, 全覆盖 …): a completion statement's
+#: quote must contain one (``data/completions.csv``).
+COMPLETION_WORDS = ("全部完成", "全覆盖", "全面盘清", "提前实现", "圆满完成", "超额完成", "已完成")
 
 # -------------------------------------------------------------------------- growth pools
 

@@ -56,6 +56,8 @@ MINI_TABLES = {
             "unit": "件",
             "kind": "stock",
             "better": "higher",
+            "basis": "statistic",
+            "per_10k_of": "",
             "note": "",
         },
         {
@@ -65,6 +67,8 @@ MINI_TABLES = {
             "unit": "件/万人",
             "kind": "ratio",
             "better": "higher",
+            "basis": "statistic",
+            "per_10k_of": "",
             "note": "",
         },
     ],
@@ -186,9 +190,16 @@ MINI_TABLES = {
 }
 
 
-def write_table(path: Path, rows: list[dict], encoding: str = "utf-8") -> None:
+#: The header of a table the mini dataset leaves empty.
+EMPTY_TABLE_COLUMNS = {"completions": ["target_id", "source", "quote", "note"]}
+
+
+def write_table(
+    path: Path, rows: list[dict], encoding: str = "utf-8", columns: list[str] | None = None
+) -> None:
     with open(path, "w", newline="", encoding=encoding) as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        fields = columns or list(rows[0])
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 
@@ -211,6 +222,8 @@ def mini_data(tmp_path: Path) -> Path:
         if name == "sources":
             rows[0]["sha256"] = digest
         write_table(data / f"{name}.csv", rows)
+    for name, columns in EMPTY_TABLE_COLUMNS.items():
+        write_table(data / f"{name}.csv", [], columns=columns)
     return data
 
 

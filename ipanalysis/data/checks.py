@@ -14,7 +14,7 @@ import pandas as pd
 
 from ipanalysis.data.tables import NUMBER, row_of
 from ipanalysis.errors import DataIssue
-from ipanalysis.vocab import PERIOD_KINDS
+from ipanalysis.vocab import COMPLETION_WORDS, PERIOD_KINDS
 
 Tables = dict[str, pd.DataFrame]
 Labels = dict[str, str]
@@ -103,6 +103,8 @@ def check_foreign_keys(tables: Tables, labels: Labels) -> list[DataIssue]:
     key_columns |= {"indicator": ("indicators", "indicator_id")}
     key_columns |= {"source": ("sources", "source_id")}
     key_columns["ref_region"] = key_columns["parent"] = key_columns["region"]
+    key_columns["per_10k_of"] = key_columns["indicator"]
+    key_columns["target_id"] = ("targets", "target_id")
     known = {
         col: set(tables[table][key])
         for col, (table, key) in key_columns.items()
@@ -114,11 +116,15 @@ def check_foreign_keys(tables: Tables, labels: Labels) -> list[DataIssue]:
         "source": "a source_id from sources.csv",
     }
     expected["ref_region"] = expected["parent"] = expected["region"]
+    expected["per_10k_of"] = expected["indicator"]
+    expected["target_id"] = "a target_id from targets.csv"
     columns = {
         "regions": ["parent"],
+        "indicators": ["per_10k_of"],
         "observations": ["region", "indicator", "source"],
         "relations": ["region", "indicator", "source", "ref_region"],
         "targets": ["region", "indicator", "source"],
+        "completions": ["target_id", "source"],
     }
     issues = []
     for table, cols in columns.items():
@@ -201,7 +207,7 @@ def load_source_texts(tables: Tables, sources_dir: Path) -> dict[str, str]:
 def check_quotes(tables: Tables, labels: Labels, texts: dict[str, str]) -> list[DataIssue]:
     """Each quote must appear verbatim in its source and contain its figure as written."""
     issues = []
-    for table in ("observations", "relations", "targets"):
+    for table in ("observations", "relations", "targets", "completions"):
         df = tables.get(table, pd.DataFrame())
         for i, row in df.iterrows():
             text = texts.get(row["source"])
@@ -213,6 +219,10 @@ def check_quotes(tables: Tables, labels: Labels, texts: dict[str, str]) -> list[
                 issues.append(DataIssue(labels[table], row_of(i), "quote", found, expected))
                 continue
             issues += _figure_issues(table, row, i, labels[table])
+            if table == "completions" and not any(w in row["quote"] for w in COMPLETION_WORDS):
+                found = f"a quote that states no completion: {row['quote'][:40]!r}"
+                expected = f"a sentence saying the target is met ({'、'.join(COMPLETION_WORDS)})"
+                issues.append(DataIssue(labels[table], row_of(i), "quote", found, expected))
     return issues
 
 

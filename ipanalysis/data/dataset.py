@@ -8,8 +8,10 @@
 use (the same dataset, reused while nothing it depends on changed).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,7 +40,17 @@ SERIES_COLUMNS = [
     "derived",
     "source",
     "reliability",
+    "tied",
 ]
+#: Why a figure is the one analyses use (column ``selection`` of the observations).
+SELECTION_RULES = {
+    "only": "the only figure for its year",
+    "grade": "a higher reliability grade than the other figures",
+    "corroborated": "confirmed by more other sources",
+    "stated": "stated, the others derived",
+    "agrees": "the others agree with it within rounding (the most precise is used)",
+    "tie": "tie: sources of equal standing disagree; the verdict is shown under each figure",
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,9 @@ class Dataset:
     conflicts : pandas.DataFrame
         One row per figure in a group (region, indicator, year, period) whose figures do not
         all agree within rounding.
+    completions : pandas.DataFrame
+        Statements that a target is met in words (``completions.csv``: ``target_id, source,
+        quote, note``), each checked against its source like a figure.
     """
 
     sources: pd.DataFrame
@@ -70,10 +85,19 @@ class Dataset:
     observations: pd.DataFrame
     targets: pd.DataFrame
     conflicts: pd.DataFrame
-    #: The series per minimum grade, computed once per dataset (not part of its value).
-    _series: dict[str, pd.DataFrame] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    completions: pd.DataFrame
+    #: Tables derived from this dataset alone, computed once (not part of its value).
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: The digest of the inputs it was loaded from (:func:`ipanalysis.data.cache.load_dataset`
+    #: sets it; empty for a dataset built otherwise, such as a vintage): derived tables may
+    #: then be kept on disk under it.
+    cache_key: str = field(default="", init=False, repr=False, compare=False)
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """Return ``compute()``, computed once per dataset and ``key`` (a derived table)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def series(self, min_reliability: str = "C") -> pd.DataFrame:
         """Return one value per region, indicator and year, for analysis.
@@ -90,15 +114,26 @@ class Dataset:
             Columns :data:`SERIES_COLUMNS`; full-year figures only, lower bounds (超过…)
             left out, sorted by region, indicator, year.
         """
-        if min_reliability not in self._series:
-            admitted = self.observations[
-                (self.observations["period"] == "")
-                & (self.observations["qualifier"] != "over")
-                & (self.observations["reliability"] <= _check_grade(min_reliability))
-            ]
-            chosen = select_figures(admitted)
-            self._series[min_reliability] = chosen[chosen["selected"]][SERIES_COLUMNS]
-        return self._series[min_reliability].reset_index(drop=True)
+        chosen = self._chosen(min_reliability)
+        return chosen[chosen["selected"]][SERIES_COLUMNS].reset_index(drop=True)
+
+    def tie_alternatives(self, min_reliability: str = "C") -> pd.DataFrame:
+        """Return the figures tied with the one :meth:`series` uses (equal standing, disagree).
+
+        Columns :data:`SERIES_COLUMNS`; the assessment shows a verdict under each.
+        """
+        chosen = self._chosen(min_reliability)
+        return chosen[~chosen["selected"] & chosen["tied"]][SERIES_COLUMNS].reset_index(drop=True)
+
+    def _chosen(self, min_reliability: str) -> pd.DataFrame:
+        """Return the full-year figures a grade admits, chosen between again (once per grade)."""
+        grade = _check_grade(min_reliability)
+        admitted = self.observations[
+            (self.observations["period"] == "")
+            & (self.observations["qualifier"] != "over")
+            & (self.observations["reliability"] <= grade)
+        ]
+        return self.memo(("figures", grade), lambda: select_figures(admitted))
 
     def scoped_series(self, scope: Scope, region: str | None = None) -> pd.DataFrame:
         """Return the series a scope admits (grade, years up to ``as_of``), for one region or all.
@@ -135,10 +170,12 @@ def select_figures(figures: pd.DataFrame) -> pd.DataFrame:
     """Mark the figure an analysis uses in each (region, indicator, year, period) group.
 
     The rule, in order: higher reliability grade; corroborated by more figures from other
-    sources (intervals overlap); stated over derived; narrower rounding interval; source id
-    alphabetically (only to make the choice deterministic). Corroboration comes before
-    precision so that a precise-looking figure with a dropped digit (39965 for 39.96万) loses
-    to the figure other sources confirm.
+    sources (intervals overlap); stated over derived. Corroboration comes before precision so
+    that a precise-looking figure with a dropped digit (39965 for 39.96万) loses to the figure
+    other sources confirm. Figures still equal on all three either agree within rounding (the
+    most precise is used) or disagree: a **tie**, which no stated rule settles; both are
+    marked ``tied`` and the assessment shows the verdict under each (the one used for the
+    series is then the most precise, then the first source id: a display order only).
 
     Parameters
     ----------
@@ -149,16 +186,38 @@ def select_figures(figures: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The same rows with a boolean ``selected`` column, sorted by the group key and rank.
+        The same rows with ``selected`` (bool), ``tied`` (bool) and ``selection`` (a key of
+        :data:`SELECTION_RULES`: why the selected figure won; empty on the others), sorted by
+        the group key and rank.
     """
+    rank = ["reliability", "_support", "derived"]
+    figures = figures.drop(columns=["selected", "tied", "selection"], errors="ignore")
     ranked = figures.assign(
         _width=figures["value_hi"] - figures["value_lo"],
         _support=-count_corroborations(figures),
-    ).sort_values(
-        [*FIGURE_KEY, "reliability", "_support", "derived", "_width", "source"], kind="mergesort"
-    )
+    ).sort_values([*FIGURE_KEY, *rank, "_width", "source"], kind="mergesort")
     ranked["selected"] = ~ranked.duplicated(FIGURE_KEY, keep="first")
+    first = ranked.groupby(FIGURE_KEY, sort=False)[[*rank, "value_lo", "value_hi"]].transform(
+        "first"
+    )
+    equal = (ranked[rank] == first[rank]).all(axis=1)
+    apart = (ranked["value_lo"] > first["value_hi"]) | (ranked["value_hi"] < first["value_lo"])
+    tie_of = (equal & apart).groupby([ranked[k] for k in FIGURE_KEY], sort=False).transform("any")
+    ranked["tied"] = equal & (apart | ranked["selected"]) & tie_of
+    ranked["selection"] = _selection_reasons(ranked, rank).where(ranked["selected"], "")
     return ranked.drop(columns=["_width", "_support"])
+
+
+def _selection_reasons(ranked: pd.DataFrame, rank: list[str]) -> pd.Series:
+    """Return, for each row, why the first figure of its group beats the second."""
+    group = ranked.groupby(FIGURE_KEY, sort=False)
+    second = group[rank].shift(-1)  # on a selected row: the runner-up's values
+    size = group["value"].transform("size")
+    reasons = pd.Series("agrees", index=ranked.index)
+    for column, reason in zip(reversed(rank), ("stated", "corroborated", "grade"), strict=True):
+        reasons = reasons.mask(ranked[column] != second[column], reason)
+    reasons = reasons.mask(ranked["tied"], "tie")
+    return reasons.mask(size == 1, "only")
 
 
 def count_corroborations(figures: pd.DataFrame) -> pd.Series:
@@ -177,9 +236,8 @@ def count_corroborations(figures: pd.DataFrame) -> pd.Series:
         Integer counts aligned with ``figures``.
     """
     counts = pd.Series(0, index=figures.index)
-    for _, group in figures.groupby(FIGURE_KEY, sort=False):
-        if len(group) < 2:
-            continue
+    shared = figures[figures.groupby(FIGURE_KEY, sort=False)["source"].transform("size") > 1]
+    for _, group in shared.groupby(FIGURE_KEY, sort=False):
         lo, hi, src = (
             group["value_lo"].to_numpy(),
             group["value_hi"].to_numpy(),
@@ -209,7 +267,8 @@ def find_conflicts(figures: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns: the group key, ``value``, ``value_lo``, ``value_hi``, ``derived``, ``source``,
-        ``reliability``, ``selected``, ``relative_spread`` (max/min − 1 within the group).
+        ``reliability``, ``selected``, ``tied``, ``selection`` (:func:`select_figures`),
+        ``relative_spread`` (max/min − 1 within the group).
     """
     columns = [
         *FIGURE_KEY,
@@ -220,6 +279,8 @@ def find_conflicts(figures: pd.DataFrame) -> pd.DataFrame:
         "source",
         "reliability",
         "selected",
+        "tied",
+        "selection",
     ]
     parts = []
     for _, group in figures.groupby(FIGURE_KEY, sort=True):
@@ -326,4 +387,5 @@ def read_dataset(data_dir: Path | None = None) -> Dataset:
         observations=figures,
         targets=mark_revisions(_scale_targets(tables["targets"])),
         conflicts=find_conflicts(figures),
+        completions=tables["completions"].sort_values(["target_id", "source"]),
     )

@@ -17,6 +17,7 @@ from ipanalysis.vocab import (
     BETTER_DIRECTIONS,
     COMPARATORS,
     DATE_BASES,
+    INDICATOR_BASES,
     INDICATOR_KINDS,
     QUALIFIERS,
     REGION_ID,
@@ -108,6 +109,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "unit": _text(required=True),
             "kind": _text(_one_of(INDICATOR_KINDS)),
             "better": _text(_one_of(BETTER_DIRECTIONS)),
+            "basis": _text(_one_of(INDICATOR_BASES)),
+            "per_10k_of": _slug(required=False),
             "note": _text(),
         },
         unique=["indicator_id"],
@@ -170,6 +173,15 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "supersedes": _slug(required=False),
         },
         unique=["target_id"],
+    ),
+    "completions": pa.DataFrameSchema(
+        {
+            "target_id": _slug(),
+            "source": _slug(),
+            "quote": _text(required=True),
+            "note": _text(),
+        },
+        unique=["target_id", "source"],
     ),
 }
 

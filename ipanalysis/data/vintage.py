@@ -153,13 +153,17 @@ def vintage_dataset(
     admitted = set(dates.loc[dates["published"] <= cutoff, "source_id"])
     obs = dataset.observations
     kept = obs[obs["source"].isin(admitted) & (obs["year"] <= as_of)]
-    figures = select_figures(kept.drop(columns="selected", errors="ignore")).reset_index(drop=True)
+    figures = select_figures(kept).reset_index(drop=True)
     targets = dataset.targets[dataset.targets["source"].isin(admitted)].reset_index(drop=True)
-    sources = dataset.sources.merge(dates[["source_id", "published"]], on="source_id", how="left")
+    completions = dataset.completions[dataset.completions["source"].isin(admitted)]
+    sources = dataset.sources.drop(columns="published", errors="ignore").merge(
+        dates[["source_id", "published"]], on="source_id", how="left"
+    )
     return dataclasses.replace(
         dataset,
         sources=sources,
         observations=figures,
         targets=targets,
         conflicts=find_conflicts(figures),
+        completions=completions.reset_index(drop=True),
     )

@@ -316,3 +316,32 @@ def test_a_target_is_revised_once_and_revisions_do_not_cycle(mini_data):
     rows[0]["supersedes"] = "tianjin-hv-2025-rev"  # each supersedes the other
     write_table(mini_data / "targets.csv", rows)
     assert any("cycle" in i.found for i in _issues(mini_data))
+
+
+def _state_completion(data_dir, quote, target_id="tianjin-hv-2025"):
+    write_table(
+        data_dir / "completions.csv",
+        [{"target_id": target_id, "source": "doc", "quote": quote, "note": ""}],
+    )
+
+
+def test_a_completion_statement_is_checked_like_a_figure(mini_data):
+    # The mini source has no sentence stating completion: its quote is not verbatim.
+    _state_completion(mini_data, "全市每万人口高价值发明专利拥有量全部完成")
+    (issue,) = _issues(mini_data)
+    assert (issue.file, issue.row, issue.column) == ("data/completions.csv", 2, "quote")
+    assert "not in source 'doc'" in issue.found
+
+
+def test_a_completion_quote_must_state_completion(mini_data):
+    _state_completion(mini_data, "全市每万人口高价值发明专利拥有量达到22.5件")
+    (issue,) = _issues(mini_data)
+    assert (issue.file, issue.row, issue.column) == ("data/completions.csv", 2, "quote")
+    assert "states no completion" in issue.found and "全覆盖" in issue.expected
+
+
+def test_a_completion_names_a_known_target(mini_data):
+    _state_completion(mini_data, "全市每万人口高价值发明专利拥有量达到22.5件", "no-such-target")
+    issues = [i for i in _issues(mini_data) if i.column == "target_id"]
+    assert [(i.file, i.row) for i in issues] == [("data/completions.csv", 2)]
+    assert "'no-such-target'" in issues[0].found and "targets.csv" in issues[0].expected

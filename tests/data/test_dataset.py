@@ -147,6 +147,65 @@ def test_corroborated_figure_beats_a_precise_looking_outlier():
     assert chosen.loc[chosen["selected"], "source"].tolist() == ["17car"]  # then alphabetical
 
 
+def _two_sources_disagree(mini_data, value: str, *, reliability: str = "A"):
+    """Plant a second source giving another 2023 figure for the mini data's stated one."""
+    import hashlib
+
+    second = mini_data / "sources" / "second.txt"
+    second.write_text(f"2023年全市有效发明专利{value}件。", encoding="utf-8")
+    sources = read_rows(mini_data / "sources.csv")
+    sources.append(
+        {
+            **sources[0],
+            "source_id": "aaa-second",  # sorts before "doc": source-id order must not decide
+            "file": "second.txt",
+            "reliability": reliability,
+            "sha256": hashlib.sha256(second.read_bytes()).hexdigest(),
+        }
+    )
+    write_table(mini_data / "sources.csv", sources)
+    obs = read_rows(mini_data / "observations.csv")
+    obs.append(
+        {**obs[2], "value": value, "source": "aaa-second", "quote": f"有效发明专利{value}件"}
+    )
+    write_table(mini_data / "observations.csv", obs)
+    return read_dataset(mini_data)
+
+
+def test_equal_grade_sources_that_disagree_are_a_tie_both_kept(mini_data):
+    # Like Tianjin's 2024 推介路演 (36 and 41, both grade A): no stated rule settles it.
+    ds = _two_sources_disagree(mini_data, "60000")
+    group = ds.conflicts.query(
+        "year == 2023 and indicator == 'valid_invention_patents' and not derived"
+    )
+    assert sorted(group["value"]) == [60000.0, 63761.0]
+    assert group["tied"].all()
+    assert (group.loc[group["selected"], "selection"] == "tie").all()
+    others = ds.tie_alternatives()
+    assert others[["indicator", "year"]].values.tolist() == [["valid_invention_patents", 2023]]
+    used = ds.series().query("year == 2023 and indicator == 'valid_invention_patents'")
+    assert {used.iloc[0]["value"], others.iloc[0]["value"]} == {60000.0, 63761.0}
+
+
+def test_a_lower_grade_disagreement_is_no_tie_and_says_why(mini_data):
+    ds = _two_sources_disagree(mini_data, "60000", reliability="B")
+    group = ds.conflicts.query(
+        "year == 2023 and indicator == 'valid_invention_patents' and not derived"
+    )
+    assert not group["tied"].any()
+    # the grade-A stated figure wins; its runner-up is the grade-A derived one (agrees)
+    assert group.loc[group["selected"], "selection"].tolist() == ["stated"]
+    assert group.loc[group["selected"], "source"].tolist() == ["doc"]
+    assert ds.tie_alternatives().empty
+
+
+def test_agreeing_sources_are_no_tie(mini_data):
+    ds = _two_sources_disagree(mini_data, "63761")
+    assert ds.tie_alternatives().empty
+    chosen = ds.conflicts.query("year == 2023 and indicator == 'valid_invention_patents'")
+    assert not chosen["tied"].any()
+
+
 # --- The shipped dataset -------------------------------------------------------------------
 
 
