@@ -182,6 +182,7 @@ def validate(
     )
     console.print(_count_table("By indicator (stated and derived)", by_indicator))
     _print_conflicts(ds)
+    _print_populations(ds)
 
 
 def _print_missing_glyphs(ds: Dataset) -> None:
@@ -202,6 +203,41 @@ def _print_missing_glyphs(ds: Dataset) -> None:
         )
 
 
+def _print_populations(ds: Dataset) -> None:
+    """Print the population each absolute + per-10k pair implies, and unmatched baselines."""
+    from ipanalysis.data import populations as pop
+    from ipanalysis.formats import fmt_number
+
+    implied = pop.implied_populations(ds)
+    console.print(
+        f"\nImplied populations 隐含人口 (figure ÷ per 10,000 figure, 万人): {len(implied)}"
+    )
+    for row in implied.itertuples():
+        console.print(
+            f"  {row.region} {row.year} {row.basis}: {fmt_number(row.absolute)} ÷ "
+            f"{fmt_number(row.per_10k)} = {fmt_number(row.population_10k)}万 ({row.indicator})",
+            markup=False,
+            highlight=False,
+        )
+    flagged = pop.baseline_checks(ds).drop_duplicates(["region", "target_year", "baseline_year"])
+    for row in flagged[~flagged["comparable"]].itertuples():
+        console.print(
+            f"  baseline not comparable 基数不可比: {row.region} {row.baseline_year} figures "
+            f"imply {row.population_baseline_10k:,.1f}万, its {row.target_year} targets "
+            f"{row.population_target_10k:,.1f}万 ({row.gap:.0%} apart, over "
+            f"{pop.MAX_POPULATION_GAP:.0%}): their verdicts say so",
+            markup=False,
+            highlight=False,
+        )
+
+
+def _selection_label(selected: bool, tied: bool, selection: str) -> str:
+    """Say how a conflicting figure was treated: used (and why), tied, or neither."""
+    if tied:
+        return ", tie: verdict shown under each" if selected else ", tie"
+    return f", used: {selection}" if selected else ""
+
+
 def _print_conflicts(ds: Dataset) -> None:
     conflicts = ds.conflicts
     groups = conflicts.groupby(["region", "indicator", "year", "period"], sort=True)
@@ -209,7 +245,7 @@ def _print_conflicts(ds: Dataset) -> None:
     for (region, indicator, year, period), group in groups:
         shown = "; ".join(
             f"{r.value:,.6g} ({r.source}, {r.reliability}{', derived' if r.derived else ''}"
-            f"{', used' if r.selected else ''})"
+            f"{_selection_label(r.selected, r.tied, r.selection)})"
             for r in group.itertuples()
         )
         when = f"{year}{' ' + period if period else ''}"
@@ -252,26 +288,22 @@ def backtest(min_reliability: ReliabilityOption = "C") -> None:
     from ipanalysis.report.terminal import print_frame
 
     ds = _load()
-    models, targets = run_backtest(ds, Scope(min_reliability=min_reliability.upper()))
+    situations, targets, reliability = run_backtest(
+        ds, Scope(min_reliability=min_reliability.upper())
+    )
     print_frame(
-        _dashes(models),
-        "Forecasts from past vintages, by calendar horizon (80% intervals)",
+        _dashes(situations[situations["method"] == "deployed"].drop(columns="method")),
+        "The deployed method by situation: pool × figures × years ahead (80% intervals); "
+        "backtest.csv has every method",
         console,
     )
-    shown = [
-        "target_id",
-        "as_of",
-        "lead_years",
-        "predicted_status",
-        "p_meet",
-        "likelihood",
-        "outcome",
-        "correct",
-    ]
+    shown = ["target_id", "as_of", "lead_years", "predicted_status", "evidence", "p_meet",
+             "outcome", "correct"]  # fmt: skip
     print_frame(
         _dashes(targets[shown]), "Past targets: verdict in an earlier vintage vs outcome", console
     )
-    for path in write_backtest(models, targets):
+    print_frame(_dashes(reliability), "Past verdicts: Brier score and reliability", console)
+    for path in write_backtest(situations, targets, reliability):
         console.print(f"Wrote {path}")
 
 

@@ -68,6 +68,7 @@ ASSESSMENT_COLUMNS = [
     "growth_ratio", "status", "confidence", "note", "target_id", "progress_category",
     "target_value_max", "as_of", "interval_level", "df", "method_reason", "likelihood",
     "likelihood_zh", "growth_ratio_latest", "citations", "revised_from", "provisional",
+    "evidence", "evidence_reason", "fragile", "tie_verdicts", "restated_as",
 ]  # fmt: skip
 
 

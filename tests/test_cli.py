@@ -1,5 +1,7 @@
 """The command line: summaries, refusals with exit codes, files written only on success."""
 
+import math
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -84,14 +86,15 @@ def test_assess_writes_the_csv_with_the_fixed_columns(mini_data, tmp_path, monke
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out)
     assert list(table.columns[:3]) == ["region", "indicator", "target_year"]
-    # 2 figures (2023 derived 21.8/1.153, 2024 21.8): growth 15.3% a year since 2023 (no
-    # figure for the plan's base year 2020) vs (22.5 / (21.8/1.153))**(1/2) − 1 required from
-    # 2023; the latest-to-target second ratio uses 22.5/21.8 − 1 = 3.2% → on_track.
+    # 2 figures (2023 derived 21.8/1.153, 2024 21.8). The source is a 2025 work plan, so its
+    # base year is 2024 (issue 16): the target requires 22.5/21.8 − 1 = 3.2% from the 2024
+    # figure, and no growth since the base year is measured yet (growth_ratio empty); the
+    # latest-to-target ratio sets recent growth 15.3% against that 3.2% → on_track.
     (row,) = table.itertuples()
     assert row.status == "on_track" and row.n_points == 2
-    assert row.required_growth == pytest.approx((22.5 / (21.8 / 1.153)) ** 0.5 - 1)
+    assert row.required_growth == pytest.approx(22.5 / 21.8 - 1)
+    assert math.isnan(row.growth_ratio) and math.isnan(row.observed_growth)
     assert row.growth_ratio_latest == pytest.approx(0.153 / (22.5 / 21.8 - 1), rel=1e-3)
-    assert row.observed_growth == pytest.approx(0.153, abs=1e-3)
     assert "每万人口高价值发明专利拥有量" in result.output
 
 

@@ -85,10 +85,12 @@ Confidence (``high``, ``medium``, ``low``, ``none``)
   input figure comes from a grade-C source.
 
 Growth (fractions per year), as in the UNSD Progress Chart and Open SDG: ``observed_growth``
-is the CAGR from the base figure (:func:`plan_base_year`, else the latest figure before it,
-else the first figure) to the latest figure, ``required_growth`` the CAGR from the same base
-figure to the target level by the target year, ``growth_ratio = observed / required`` with
-the UNSD ``progress_category``. ``growth_ratio_latest`` is the second view: the recent CAGR
+is the CAGR from the base figure (the plan's base year's figure, else the first figure after
+it: :func:`ipanalysis.assess.growth_ratio.base_point`) to the latest figure,
+``required_growth`` the CAGR from the same base figure (without one, from the latest figure)
+to the target level by the target year, and ``growth_ratio`` Open SDG's progress ratio with
+its sign rule (:func:`ipanalysis.assess.growth_ratio.progress_ratio`), with the UNSD
+``progress_category``. ``growth_ratio_latest`` is the second view: the recent CAGR
 (last five years, :func:`ipanalysis.model.growth.recent_cagr`) over the CAGR still required from
 the latest figure. A zero or negative figure has no growth rate: the ratio then compares
 absolute changes per year.
@@ -116,8 +118,14 @@ from ipanalysis.vocab import CONFIDENCE_LEVELS
 APPROX_TOLERANCE = 0.05
 P_ON_TRACK = 2 / 3  # IPCC "likely" or better
 P_OFF_TRACK = 1 / 3  # IPCC "unlikely" or worse
-RATIO_ON_TRACK = 0.95
-RATIO_AT_RISK = 0.5
+#: A forecast from this many figures or fewer keeps p within :data:`P_LIMITS_FEW_FIGURES`:
+#: one or two figures cannot make a target "virtually certain" or "exceptionally unlikely"
+#: (the backtest scored too few such forecasts to support it).
+FEW_FIGURES = 2
+P_LIMITS_FEW_FIGURES = (0.03, 0.97)
+#: The UNSD Progress Chart's cut-offs of the growth ratio: on track, fair progress, limited
+#: progress (below: deterioration). Open SDG uses 0.95 / 0.6 / 0; this project uses UNSD's.
+RATIO_ON_TRACK, RATIO_AT_RISK, RATIO_DETERIORATION = 0.95, 0.5, -0.1
 WIDE_INTERVAL = 1.0
 HIGH_CONFIDENCE_POINTS = 5
 MEDIUM_CONFIDENCE_POINTS = 3
@@ -179,11 +187,11 @@ def progress_category(growth_ratio: float, *, achieved: bool = False) -> str | f
         return "target achieved"
     if not np.isfinite(growth_ratio):
         return NAN
-    if growth_ratio >= 0.95:
+    if growth_ratio >= RATIO_ON_TRACK:
         return "on track"
-    if growth_ratio >= 0.5:
+    if growth_ratio >= RATIO_AT_RISK:
         return "fair progress, acceleration needed"
-    if growth_ratio >= -0.1:
+    if growth_ratio >= RATIO_DETERIORATION:
         return "limited or no progress"
     return "deterioration"
 
@@ -294,12 +302,13 @@ def make_band(comparator: str, value: float, better: str, value_max: float = NAN
 
 @dataclass
 class IndicatorInfo:
-    """What an assessment needs to know of an indicator: its kind, direction and pools."""
+    """What an assessment needs to know of an indicator: kind, direction, basis and pools."""
 
     kind: str | None = None
     better: str = "higher"
     known: bool = False
     pools: dict | None = None
+    basis: str = "statistic"
 
 
 def indicator_info(indicator, pools=None) -> IndicatorInfo:
@@ -307,12 +316,12 @@ def indicator_info(indicator, pools=None) -> IndicatorInfo:
     if indicator is None:
         return IndicatorInfo(pools=pools)
     info = dict(indicator)
-    better = info.get("better")
     return IndicatorInfo(
         kind=info.get("kind") if isinstance(info.get("kind"), str) else None,
-        better="lower" if better == "lower" else "higher",
+        better="lower" if info.get("better") == "lower" else "higher",
         known=True,
         pools=pools,
+        basis="designation" if info.get("basis") == "designation" else "statistic",
     )
 
 
@@ -339,8 +348,9 @@ def no_figures(row: dict, as_of) -> Verdict:
     """Return the verdict of a target without any figure (what would be needed)."""
     when = f" up to {as_of}" if as_of is not None else ""
     return insufficient(
-        f"无数据 no figures for this indicator and region{when}; would need at least two yearly "
-        f"figures (or the {row['target_year']} figure itself)"
+        f"无数据 no figures for this indicator and region{when}: the {row['target_year']} figure "
+        "would settle it; earlier yearly figures give a forecast, decided only where the "
+        "backtest has tested its situation (see the track record)"
     )
 
 

@@ -6,33 +6,51 @@ import numpy as np
 import pandas as pd
 
 TARGET_KEY = ["region", "indicator", "target_year", "kind", "value"]
+#: How strict a comparator reads, strictest first: among statements of one target, the
+#: strictest is kept ("达到300" over "300左右").
+STRICTNESS = {">": 0, "<": 0, ">=": 1, "<=": 1, "~": 2}
 
 
 def merge_restatements(targets: pd.DataFrame) -> pd.DataFrame:
     """Keep one row per target stated in several sources, with all its citations.
 
     The same region, indicator, target year, kind and value is one target (e.g. Binhai
-    每万人口高价值发明专利 "超过24件" in the IP plan and "达到24件" in the S&T plan).
+    每万人口高价值发明专利 "超过24件" in the IP plan and "达到24件" in the S&T plan). When the
+    statements differ in comparator ("300左右" and "达到300"), the stricter reading is kept
+    (``>`` before ``>=`` before ``~``) and the other named in ``restated_as``.
 
     Parameters
     ----------
     targets : pandas.DataFrame
-        The targets table; an optional ``reliability`` column (the source's grade) decides
-        which statement is kept (best grade, then ``target_id``).
+        The targets table; optional ``reliability`` (the source's grade: best kept among
+        equally strict statements, then ``target_id``) and ``published_year`` (the group's
+        earliest is kept: the plan's own).
 
     Returns
     -------
     pandas.DataFrame
-        One row per target, with ``citations``: the ``source`` of every statement, best first,
-        joined with ``;``.
+        One row per target, with ``citations`` (the ``source`` of every statement, kept one
+        first, joined with ``;``) and ``restated_as`` (``"~ 300 (source)"`` or ``""``).
     """
-    order = [c for c in ("reliability", "target_id") if c in targets]
-    ranked = targets.sort_values(order, kind="stable") if order else targets
+    ranked = targets.assign(_strict=targets["comparator"].map(STRICTNESS).fillna(len(STRICTNESS)))
+    order = [c for c in ("_strict", "reliability", "target_id") if c in ranked]
+    ranked = ranked.sort_values(order, kind="stable")
     key = _target_keys(ranked)
-    citations = ranked.groupby(key, sort=False)["source"].agg(lambda s: ";".join(dict.fromkeys(s)))
+    groups = ranked.groupby(key, sort=False)
+    citations = groups["source"].agg(lambda s: ";".join(dict.fromkeys(s)))
     kept = ranked[~key.duplicated()].copy()
     kept["citations"] = key[kept.index].map(citations).to_numpy()
-    return kept.sort_index()
+    kept["restated_as"] = [
+        "; ".join(
+            f"{c} {_fmt_plain(v)} ({src})"
+            for c, v, src in zip(g["comparator"], g["value"], g["source"], strict=True)
+            if c != first
+        )
+        for first, (_, g) in zip(kept["comparator"], groups, strict=True)
+    ]
+    if "published_year" in ranked:
+        kept["published_year"] = key[kept.index].map(groups["published_year"].min()).to_numpy()
+    return kept.drop(columns="_strict").sort_index()
 
 
 def apply_revisions(targets: pd.DataFrame, sources: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -116,13 +117,12 @@ def load_dataset(data_dir: str | os.PathLike[str] | None = None, *, cache: bool 
         path: Path | None = cache_dir() / f"dataset-{dataset_key(data)}.json"
     except OSError:  # an unreadable data file: let the loader report it
         path = None
-    if path is not None and path.is_file():
-        cached = _read_cache(path)
-        if cached is not None:
-            return cached
-    dataset = read_dataset(data)
+    cached = _read_cache(path) if path is not None and path.is_file() else None
+    dataset = cached if cached is not None else read_dataset(data)
     if path is not None:
-        _write_cache(dataset, path)
+        if cached is None:
+            _write_cache(dataset, path)
+        object.__setattr__(dataset, "cache_key", path.stem.removeprefix("dataset-"))
     return dataset
 
 
@@ -149,13 +149,23 @@ def dataset_to_json(dataset: Dataset) -> str:
         frame = getattr(dataset, field.name)
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"Dataset.{field.name} is not a DataFrame")
-        rows = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
-        out[field.name] = {
-            "columns": [str(c) for c in frame.columns],
-            "dtypes": [str(d) for d in frame.dtypes],
-            "rows": rows,
-        }
+        out[field.name] = _frame_to_plain(frame)
     return json.dumps(out, ensure_ascii=False, default=_json_scalar)
+
+
+def _frame_to_plain(frame: pd.DataFrame) -> dict:
+    """Return a table as plain data: columns, dtypes and rows (floats exactly)."""
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "dtypes": [str(d) for d in frame.dtypes],
+        "rows": frame.astype(object).where(frame.notna(), None).to_numpy().tolist(),
+    }
+
+
+def _frame_from_plain(part: dict) -> pd.DataFrame:
+    """Rebuild a table from :func:`_frame_to_plain`, with its stored dtypes."""
+    frame = pd.DataFrame(part["rows"], columns=part["columns"], dtype=object)
+    return frame.astype(dict(zip(part["columns"], part["dtypes"], strict=True)))
 
 
 def _json_scalar(value: Any) -> Any:
@@ -173,10 +183,46 @@ def dataset_from_json(text: str) -> Dataset:
     stored = json.loads(text)
     tables = {}
     for field in _table_fields():
-        part = stored[field.name]
-        frame = pd.DataFrame(part["rows"], columns=part["columns"], dtype=object)
-        tables[field.name] = frame.astype(dict(zip(part["columns"], part["dtypes"], strict=True)))
+        tables[field.name] = _frame_from_plain(stored[field.name])
     return Dataset(**tables)
+
+
+def cached_table(dataset: Dataset, name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Return a table derived from ``dataset`` alone, kept on disk beside the cached dataset.
+
+    A dataset loaded by :func:`load_dataset` carries the digest of its inputs (data files,
+    package code, library versions); a table derived from it by the same code is the same
+    table, so ``compute()`` runs once per digest and ``name`` (which must say every other
+    input, e.g. the scope) rather than once per notebook. Any other dataset (a vintage, one
+    built in a test) or ``IPANALYSIS_NO_CACHE=1``: computed, not kept.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The dataset the table is derived from.
+    name : str
+        What the table is, with every parameter it depends on.
+    compute : callable
+        Returns the table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, from the cache when it holds it.
+    """
+    if not dataset.cache_key or os.environ.get(NO_CACHE_ENV) == "1":
+        return compute()
+    digest = hashlib.sha256(f"{dataset.cache_key}\0{name}".encode()).hexdigest()
+    path = cache_dir() / f"table-{digest}.json"
+    try:
+        if path.is_file():
+            return _frame_from_plain(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        pass  # unreadable or of another shape: computed afresh and rewritten
+    table = compute()
+    with contextlib.suppress(TypeError, ValueError):
+        _write_atomic(json.dumps(_frame_to_plain(table), default=_json_scalar), path, "table")
+    return table
 
 
 def _table_fields() -> list[dataclasses.Field]:
@@ -194,18 +240,26 @@ def _read_cache(path: Path) -> Dataset | None:
 
 def _write_cache(dataset: Dataset, path: Path) -> None:
     """Store a dataset atomically (concurrent kernels may write the same key); never raise."""
+    with contextlib.suppress(TypeError, ValueError):
+        _write_atomic(dataset_to_json(dataset), path, "dataset")
+
+
+def _write_atomic(text: str, path: Path, kind: str) -> None:
+    """Write a cache file atomically, keep the :data:`CACHE_KEEP` newest of its kind; never raise.
+
+    Concurrent kernels may write the same file: each writes its own temporary file first.
+    """
     tmp = None
     try:
-        text = dataset_to_json(dataset)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".dataset-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{kind}-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
-        cached = sorted(path.parent.glob("dataset-*.json"), key=lambda p: p.stat().st_mtime)
+        cached = sorted(path.parent.glob(f"{kind}-*.json"), key=lambda p: p.stat().st_mtime)
         for old in cached[:-CACHE_KEEP]:
             old.unlink(missing_ok=True)
-    except (OSError, TypeError, ValueError):
+    except OSError:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 Path(tmp).unlink(missing_ok=True)

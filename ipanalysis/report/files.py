@@ -18,8 +18,9 @@ from ipanalysis import paths
 
 #: Significant digits kept in the CSV outputs (stable across platforms' last-bit noise).
 CSV_SIGNIFICANT_DIGITS = 10
-#: The track record's tables in an outputs folder: the forecast scores, the past targets.
-BACKTEST_FILES = ("backtest.csv", "backtest_targets.csv")
+#: The track record's tables in an outputs folder: the forecast scores by situation, the past
+#: targets, and their Brier scores and reliability by p band.
+BACKTEST_FILES = ("backtest.csv", "backtest_targets.csv", "backtest_reliability.csv")
 
 
 def write_csv_atomic(df: pd.DataFrame, path: Path, *, encoding: str = "utf-8") -> Path:
@@ -112,12 +113,12 @@ def write_assessment_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> P
     return write_csv(table, Path(path))  # the runner's writer: same rounding, same bytes
 
 
-def write_backtest(models: pd.DataFrame, targets: pd.DataFrame, folder: Path | None = None):
-    """Write the track record: ``backtest.csv`` and ``backtest_targets.csv``.
+def write_backtest(*tables: pd.DataFrame, folder: Path | None = None) -> list[Path]:
+    """Write the track record (:data:`BACKTEST_FILES`, in that order).
 
     Parameters
     ----------
-    models, targets : pandas.DataFrame
+    *tables : pandas.DataFrame
         From :func:`ipanalysis.assess.track_record.run_backtest`.
     folder : pathlib.Path, optional
         Default :func:`ipanalysis.paths.outputs_dir`.
@@ -125,8 +126,8 @@ def write_backtest(models: pd.DataFrame, targets: pd.DataFrame, folder: Path | N
     Returns
     -------
     list of pathlib.Path
-        The two files written.
+        The files written.
     """
     out = paths.outputs_dir() if folder is None else Path(folder)
-    tables = zip((models, targets), BACKTEST_FILES, strict=True)
-    return [write_csv(table, out / name) for table, name in tables]
+    pairs = zip(tables, BACKTEST_FILES, strict=True)
+    return [write_csv(table, out / name) for table, name in pairs]

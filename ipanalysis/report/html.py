@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 from IPython.display import HTML
 
+from ipanalysis.assess.method import METHOD
 from ipanalysis.data.dataset import Dataset
 from ipanalysis.formats import fmt_number, is_missing
 from ipanalysis.report.labels import STATUS_COLOURS, STATUS_TEXT_COLOURS
@@ -135,24 +136,16 @@ def show_header(
     return HTML("\n".join(parts))
 
 
-METHOD_ZH = (
-    "<p><b>达标概率（p）是什么</b>：把近年的数据拟合成一条趋势（对数值对年份的回归等简单模型），"
-    "假设未来的波动与过去相同，目标年份的数值落在目标一侧的概率。“很可能”“可能”“或许可能”"
-    "“不大可能”等用语按 IPCC 的可能性尺度由 p 换算而来。</p>"
-    "<p><b>它不包括什么</b>：趋势中断（政策变化、统计口径调整、经济冲击）、来源数据的错误，"
-    "以及模型本身选错的风险。数据点越少，区间越宽；只有两个数据点时不计算概率，改用增长比"
-    "（实际年均增长 ÷ 达标所需年均增长），结论较粗。</p>"
-)
-METHOD_EN = (
-    "<p><b>What p means</b>: the recent figures are fitted with a simple trend (such as a "
-    "regression of log value on year); assuming the future varies as the past did, p is the "
-    "probability that the target-year figure lands on the target's side. The phrases (likely, "
-    "about as likely as not, unlikely…) translate p on the IPCC likelihood scale.</p>"
-    "<p><b>What it does not cover</b>: breaks in the trend (policy, statistical definitions, "
-    "shocks), errors in the sources, and the risk that the model itself is wrong. Fewer figures "
-    "give wider intervals; with two figures there is no probability, and the verdict rests on "
-    "the growth ratio (observed ÷ required annual growth), a rough guide.</p>"
-)
+def method_html() -> tuple[str, str]:
+    """Return the method (:data:`ipanalysis.assess.method.METHOD`) as HTML, Chinese and English."""
+    zh = "".join(
+        f"<p><b>{html.escape(title)}</b>：{html.escape(text)}</p>" for title, text, _ in METHOD
+    )
+    en = "".join(
+        f"<p><b>{html.escape(title.split(' ', 1)[1])}</b>: {html.escape(text)}</p>"
+        for title, _, text in METHOD
+    )
+    return zh, en
 
 
 #: Where a region report links for the track record (the overview, which reruns whenever any
@@ -183,10 +176,11 @@ def show_method(
         Two columns of text (中文 | English), then the backtest tables, a placeholder, or a
         link to the overview's track record.
     """
+    zh, en = method_html()
     parts = [
         '<table style="border-collapse:collapse"><tr>'
-        f'<td style="vertical-align:top;width:50%;padding-right:1em">{METHOD_ZH}</td>'
-        f'<td style="vertical-align:top;width:50%">{METHOD_EN}</td></tr></table>',
+        f'<td style="vertical-align:top;width:50%;padding-right:1em">{zh}</td>'
+        f'<td style="vertical-align:top;width:50%">{en}</td></tr></table>',
         '<h4 id="track-record">过往表现 · Track record</h4>',
     ]
     if not with_tables:
@@ -204,10 +198,13 @@ def show_method(
             "<code>ipanalysis backtest</code> writes <code>outputs/backtest.csv</code>.</p>"
         )
     captions = {
-        "backtest.csv": "预测方法回测（按日历年份的步长） Forecast backtest by calendar horizon",
+        "backtest.csv": "各情形下的回测（本方法） Backtest of the deployed method by situation",
         "backtest_targets.csv": "历史目标：提前评估与实际结果 Past targets: verdict vs outcome",
+        "backtest_reliability.csv": "历史结论的 Brier 分数 Past verdicts: Brier score by p band",
     }
     for name, table in record.items():
+        if "method" in table:
+            table = table[table["method"] == "deployed"].drop(columns="method")
         shown = table.map(lambda v: fmt_number(v) if isinstance(v, float) else html.escape(str(v)))
         parts.append(styled_html(shown, f"{uuid}_{name.split('.')[0]}", caption=captions[name]))
     return HTML("\n".join(parts))

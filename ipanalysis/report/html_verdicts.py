@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pandas as pd
 from IPython.display import HTML
 
+from ipanalysis.assess.evidence import is_decided
 from ipanalysis.data.dataset import Dataset
 from ipanalysis.data.regions import reportable_region_ids
 from ipanalysis.report.html import empty_note, link, region_report_href, styled_html
@@ -241,7 +242,7 @@ def show_decided(assessment: pd.DataFrame, dataset: Dataset, *, uuid: str = "dec
     Region (linked to its report), indicator, year, target, latest figure, p with its likelihood,
     status.
     """
-    decided = assessment[assessment["status"].isin(DECIDED_STATUSES)].copy()
+    decided = assessment[is_decided(assessment)].copy()
     if decided.empty:
         return empty_note("还没有可以判断的目标。", "No target can be judged yet.")
     order = {s: i for i, s in enumerate(DECIDED_STATUSES)}

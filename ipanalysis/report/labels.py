@@ -24,6 +24,7 @@ _STATUS_LOOKS = {  # status: (中文, English, background, text colour, terminal
     "off_track": ("偏离目标", "off track", "#fc8d59", "#000000", "red"),
     "missed": ("未实现", "missed", "#b2182b", "#ffffff", "bold red"),
     "insufficient_data": ("数据不足", "insufficient data", "#e0e0e0", "#000000", "dim"),
+    "depends_on_office": ("取决于主管部门", "depends on the office", "#c6dbef", "#000000", "cyan"),
 }
 STATUS_LABELS = {status: look[:2] for status, look in _STATUS_LOOKS.items()}
 STATUS_COLOURS = {status: look[2] for status, look in _STATUS_LOOKS.items()}
@@ -43,6 +44,14 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "cumulative": ("累计", "cumulative"),
     "range": ("区间", "range"),
     "keep_improving": ("持续改善", "keep improving"),
+}
+#: What each evidence tier is called (:data:`ipanalysis.vocab.EVIDENCE_LEVELS`).
+EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
+    "observed": ("已有数据", "observed"),
+    "tested": ("经回测检验", "tested"),
+    "indicative": ("倾向（未经检验）", "indicative lean"),
+    "designation": ("取决于认定", "designation"),
+    "none": ("无", "none"),
 }
 RELIABILITY_LABELS: dict[str, str] = {
     "A": "A 官方 official",

@@ -29,7 +29,8 @@ from ipanalysis.report.tables import assessment_table
 from ipanalysis.report.text import target_text
 from ipanalysis.scope import Scope
 
-#: Figures needed for a forecast interval (three years; two give a growth ratio).
+#: Yearly figures to ask for: from three figures up the backtest has tested most situations
+#: (one or two give only a lean in most of them).
 MIN_POINTS_INTERVAL = 3
 
 
@@ -79,7 +80,7 @@ def years_to_settle(target: dict[str, Any], held: Sequence[int], latest_year: in
 
     Targets over a period (every year, cumulative, annual average, keep improving) need each
     year from the period's start; average-growth targets the base year and the latest years;
-    level targets the three latest years (two give a growth ratio, three an interval), plus
+    level targets the three latest years (where most forecasts become tested), plus
     the target year itself once it is past. Years already held are left out.
 
     Parameters
@@ -137,7 +138,7 @@ def figures_needed(
 ) -> pd.DataFrame:
     """Say, for each target without enough figures, which figures would settle it.
 
-    A growth ratio needs figures for two years, a forecast interval three. The table lists
+    Three yearly figures make most forecasts tested (one or two give a lean). The table lists
     what is there, what to collect, and the values the target requires (its required path:
     per year for every-year, annual-average and cumulative targets, the target level for a
     level target when there is no figure to draw a path from).

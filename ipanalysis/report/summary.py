@@ -12,11 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from ipanalysis import paths
+from ipanalysis.assess.evidence import is_decided
 from ipanalysis.data.dataset import Dataset
-from ipanalysis.report.labels import STATUS_LABELS, likelihood_text
+from ipanalysis.report.labels import likelihood_text
 from ipanalysis.report.lookups import region_names
 from ipanalysis.report.tables import read_assessment_csv
-from ipanalysis.vocab import DECIDED_STATUSES
+from ipanalysis.report.text import verdict_counts
 
 #: The combined assessment a run writes.
 ASSESSMENT_FILE = "assessment.csv"
@@ -85,11 +86,9 @@ def summary_lines(
     names = dataset.indicators.set_index("indicator_id")["name_zh"]
     lines = ["Verdicts 结论:"]
     for region, group in assessment.groupby("region", sort=True):
-        counts = group["status"].value_counts()
-        order = [*DECIDED_STATUSES, "insufficient_data"]
-        parts = [f"{STATUS_LABELS[s][0]} {counts[s]}" for s in order if s in counts]
+        parts = [f"{label_zh} {n}" for label_zh, _, n in verdict_counts(group)]
         lines.append(f"  {region_names(dataset, region)[0]}: {len(group)}项 — {'，'.join(parts)}")
-    decided = assessment[assessment["status"].isin(DECIDED_STATUSES)]
+    decided = assessment[is_decided(assessment)]
     for rec in decided.sort_values(["region", "status", "indicator"]).to_dict("records"):
         p = likelihood_text(rec.get("p_meet"), rec.get("likelihood_zh"))
         where = region_names(dataset, rec["region"])[0]

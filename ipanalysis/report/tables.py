@@ -175,8 +175,8 @@ def split_decided(assessment: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
         ``(decided, insufficient)``: the rows with a verdict, in :data:`DECIDED_STATUSES`
         order, then the ``insufficient_data`` rows, each in their original order.
     """
-    order = {s: i for i, s in enumerate(DECIDED_STATUSES)}
-    decided = assessment[assessment["status"].isin(DECIDED_STATUSES)]
+    order = {s: i for i, s in enumerate((*DECIDED_STATUSES, "depends_on_office"))}
+    decided = assessment[assessment["status"] != "insufficient_data"]
     decided = decided.iloc[decided["status"].map(order).argsort(kind="stable")]
     lacking = assessment[assessment["status"] == "insufficient_data"]
     return decided.reset_index(drop=True), lacking.reset_index(drop=True)

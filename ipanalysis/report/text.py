@@ -12,11 +12,12 @@ from typing import Any
 
 import pandas as pd
 
+from ipanalysis.assess.evidence import is_decided, is_lean
 from ipanalysis.data.dataset import Dataset
 from ipanalysis.formats import fmt_number, fmt_year, is_missing
 from ipanalysis.report.labels import KIND_LABELS, STATUS_LABELS, likelihood_text
 from ipanalysis.report.lookups import indicator_names, region_names
-from ipanalysis.vocab import AT_RISK_STATUSES, DECIDED_STATUSES
+from ipanalysis.vocab import AT_RISK_STATUSES, DECIDED_STATUSES, STATUSES
 
 
 def target_text(
@@ -87,14 +88,13 @@ def region_summary(assessment: pd.DataFrame, dataset: Dataset, region: str) -> t
     """
     rows = assessment[assessment["region"] == region]
     zh_name, en_name = region_names(dataset, region)
-    counts = rows["status"].value_counts()
-    order = [*DECIDED_STATUSES, "insufficient_data"]
-    zh_parts = [f"{counts[s]}项{STATUS_LABELS[s][0]}" for s in order if s in counts]
-    en_parts = [f"{counts[s]} {STATUS_LABELS[s][1]}" for s in order if s in counts]
+    counts = verdict_counts(rows)
+    zh_parts = [f"{n}项{label_zh}" for label_zh, _, n in counts]
+    en_parts = [f"{n} {label_en}" for _, label_en, n in counts]
     zh = f"{zh_name}：{len(rows)}项目标" + ("，" + "，".join(zh_parts) if zh_parts else "") + "。"
     en = f"{en_name}: {len(rows)} targets" + (", " + ", ".join(en_parts) if en_parts else "") + "."
-    risky = rows[rows["status"].isin(AT_RISK_STATUSES)]
-    lacking = int(counts.get("insufficient_data", 0))
+    risky = rows[rows["status"].isin(AT_RISK_STATUSES) & is_decided(rows)]
+    lacking = int((rows["status"] == "insufficient_data").sum())
     if len(risky):
         names = indicator_names(dataset)["name_zh"]
         listed = "、".join(str(names.get(i, i)) for i in risky["indicator"])
@@ -107,6 +107,22 @@ def region_summary(assessment: pd.DataFrame, dataset: Dataset, region: str) -> t
         zh += "没有目标存在风险。"
         en += " No target is at risk."
     return zh, en
+
+
+def verdict_counts(assessment: pd.DataFrame) -> list[tuple[str, str, int]]:
+    """Count an assessment's targets by verdict, leans apart: ``(中文, English, count)`` rows.
+
+    Decided verdicts by status (best first), then the indicative leans (倾向) as one count,
+    then the targets that depend on an office and those lacking figures.
+    """
+    decided, leans = is_decided(assessment), is_lean(assessment)
+    counts = assessment.loc[decided, "status"].value_counts()
+    rows = [(*STATUS_LABELS[s], int(counts[s])) for s in DECIDED_STATUSES if s in counts]
+    if leans.any():
+        rows.append(("倾向（未经检验）", "indicative leans", int(leans.sum())))
+    others = assessment.loc[~decided & ~leans, "status"].value_counts()
+    rows += [(*STATUS_LABELS[s], int(others[s])) for s in STATUSES if s in others]
+    return rows
 
 
 def plain_note(rec: Mapping[str, Any], unit: str = "") -> tuple[str, str]:

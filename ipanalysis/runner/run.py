@@ -379,7 +379,7 @@ def _refresh_backtest(
         return {}  # a stand-in dataset (tests): no backtest
     unchanged = not manifest.changed_inputs(recorded.get(BACKTEST_ENTRY), digests)
     if force or not unchanged or not all((outputs / f).is_file() for f in BACKTEST_FILES):
-        write_backtest(*run_backtest(dataset), outputs)
+        write_backtest(*run_backtest(dataset), folder=outputs)
     return {BACKTEST_ENTRY: digests}
 
 

@@ -6,7 +6,6 @@ never from the module under test.
 
 import itertools
 import math
-import types
 
 import numpy as np
 import pandas as pd
@@ -14,10 +13,12 @@ import pytest
 from scipy import stats
 
 from ipanalysis.assess import assess, assess_targets
+from ipanalysis.assess.assessment import Context
 from ipanalysis.assess.required import required_path
 from ipanalysis.assess.rules import likelihood, progress_category, status_from_p
 from ipanalysis.assess.targets import apply_revisions, merge_restatements
 from ipanalysis.columns import ASSESSMENT_COLUMNS
+from ipanalysis.data.dataset import read_dataset
 from ipanalysis.model.damped import GrowthPool
 from ipanalysis.scope import Scope
 from ipanalysis.vocab import CONFIDENCE_LEVELS, STATUSES, TARGET_KINDS
@@ -74,11 +75,18 @@ def make_target(target_id, indicator, target_year, kind, value, **kw):
     return row
 
 
-def run(series, *targets, pools=None, **scope):
+def run(series, *targets, pools=None, context=None, indicators=INDICATORS, **scope):
     frame = pd.DataFrame(list(targets))
     for col in ("base_year", "start_year"):
         frame[col] = frame[col].astype("Int64")
-    return assess_targets(series, frame, INDICATORS, scope=Scope(**scope), pools=pools)
+    return assess_targets(
+        series,
+        frame,
+        indicators,
+        scope=Scope(**scope),
+        pools=pools,
+        context=context or Context(),
+    )
 
 
 def one(series, target, **kwargs):
@@ -187,7 +195,7 @@ def test_zero_points_insufficient():
     assert row["status"] == "insufficient_data"
     assert row["confidence"] == "none"
     assert row["n_points"] == 0
-    assert "无数据" in row["note"] and "would need" in row["note"]
+    assert "无数据" in row["note"] and "the 2025 figure would settle it" in row["note"]
 
 
 # --------------------------------------------------------------------------- target kinds
@@ -346,34 +354,14 @@ def test_required_path_level():
     assert cumulative["required_value"].to_numpy() == pytest.approx([100.0] * 5)  # 500 / 5
 
 
-def test_assess_uses_dataset_and_region_filter():
-    series = pd.concat([STOCK, make_series("stock_i", [(2022, 5), (2023, 6)], region="nankai")])
-    targets = pd.DataFrame(
-        [
-            make_target("a", "stock_i", 2025, "level", 30),
-            make_target("b", "stock_i", 2025, "level", 8, region="nankai"),
-        ]
-    )
-    calls = []
-
-    def series_method(min_reliability="C"):
-        calls.append(min_reliability)
-        return series
-
-    sources = pd.DataFrame({"source_id": ["test"], "reliability": ["A"], "date": ["2024"]})
-    dataset = types.SimpleNamespace(
-        targets=targets,
-        indicators=INDICATORS,
-        regions=pd.DataFrame(),
-        sources=sources,
-        series=series_method,
-    )
-    out = assess(dataset, Scope(min_reliability="B"), regions=["nankai"])
-    assert calls == ["B"]
-    assert list(out["target_id"]) == ["b"]
+def test_assess_uses_dataset_and_region_filter(mini_data):
+    dataset = read_dataset(mini_data)
+    out = assess(dataset, regions=["binhai"])
+    assert set(out["region"]) <= {"binhai"}
     full = assess(dataset)
     pd.testing.assert_frame_equal(full, assess(dataset))  # deterministic
-    assert list(full["target_id"]) == ["a", "b"]
+    assert list(full["target_id"]) == ["tianjin-hv-2025"]
+    assert full["evidence"].iloc[0] in ("tested", "indicative")
 
 
 def test_property_every_combination_gives_one_valid_row():

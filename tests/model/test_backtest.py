@@ -1,48 +1,43 @@
-"""Known-answer tests for ipanalysis.model.backtest: vintages, horizons, scores, past targets."""
+"""Known-answer tests for ipanalysis.model.backtest: vintages, situations, scores."""
 
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
-from ipanalysis.assess.track_record import (
-    TARGET_BACKTEST_COLUMNS,
-    backtest_targets,
-    run_backtest,
-)
-from ipanalysis.cli import app
 from ipanalysis.data.dataset import Dataset, select_figures
 from ipanalysis.data.derive import FIGURE_COLUMNS
 from ipanalysis.model.backtest import (
     FORECAST_COLUMNS,
-    MODEL_COLUMNS,
+    SITUATION_COLUMNS,
     backtest_forecasts,
-    naive_scale,
-    summarise_forecasts,
+    figures_bucket,
+    horizon_bucket,
+    summarise_situations,
 )
 from ipanalysis.model.damped import estimate_pools, fit_assessment_trend
-from ipanalysis.report.files import write_backtest
 
 INDICATORS = pd.DataFrame(
     {
-        "indicator_id": ["stock_i"],
-        "name_zh": ["有效发明专利"],
-        "name_en": ["valid invention patents"],
-        "unit": ["件"],
-        "kind": ["stock"],
-        "better": ["higher"],
+        "indicator_id": ["stock_i", "office_i"],
+        "name_zh": ["有效发明专利", "运营中心"],
+        "name_en": ["valid invention patents", "operation centres"],
+        "unit": ["件", "家"],
+        "kind": ["stock", "count"],
+        "better": ["higher", "higher"],
+        "basis": ["statistic", "designation"],
+        "per_10k_of": ["", ""],
     }
 )
 
 
-def make_dataset(figures, targets=None):
-    """A Dataset from (year, value, source, published) rows for one series (binhai, stock_i)."""
+def make_dataset(figures, targets=None, indicator="stock_i"):
+    """A Dataset from (year, value, source, published) rows for one series (binhai)."""
     obs = pd.DataFrame(
         {
             "region": "binhai",
-            "indicator": "stock_i",
+            "indicator": indicator,
             "year": [f[0] for f in figures],
             "period": "",
             "value": [float(f[1]) for f in figures],
@@ -71,6 +66,7 @@ def make_dataset(figures, targets=None):
         observations=select_figures(obs).reset_index(drop=True),
         targets=empty_targets if targets is None else targets,
         conflicts=pd.DataFrame(),
+        completions=pd.DataFrame(columns=["target_id", "source", "quote", "note"]),
     )
 
 
@@ -78,26 +74,43 @@ def make_dataset(figures, targets=None):
 YEARLY = [(y, 100 * 1.1 ** (y - 2016), f"wp{y}", f"{y + 1}-04") for y in range(2016, 2023)]
 
 
-def test_naive_scale_per_year():
-    # changes 10 (1 year) and 22 over 2 years = 11/yr: mean(10, 11) = 10.5
-    assert naive_scale([2020, 2021, 2023], [100, 110, 132]) == pytest.approx(10.5)
-    assert math.isnan(naive_scale([2020], [5]))
-    assert math.isnan(naive_scale([2020, 2021], [5, 5]))  # a flat series cannot scale errors
+def test_buckets():
+    assert [figures_bucket(n) for n in (1, 2, 3, 9)] == ["1", "2", "3+", "3+"]
+    assert [horizon_bucket(h) for h in (1, 2, 3, 4, 6)] == ["1", "2-3", "2-3", "4-6", "4-6"]
+    assert horizon_bucket(7) is None and horizon_bucket(0) is None
 
 
-def test_no_change_known_answer_by_calendar_horizon():
+def test_no_change_known_answer():
     forecasts = backtest_forecasts(make_dataset(YEARLY))
     assert list(forecasts.columns) == FORECAST_COLUMNS
     row = forecasts[
         (forecasts["method"] == "no_change")
-        & (forecasts["as_of"] == 2019)
+        & (forecasts["last_year"] == 2019)
         & (forecasts["year"] == 2021)
     ].iloc[0]
     # as of 2019 the figures 2016-2019 are out; no change forecasts 100 * 1.1**3 = 133.1
-    assert row["n_train"] == 4 and row["horizon_years"] == 2
+    assert row["as_of"] == 2019 and row["n_train"] == 4 and row["years_ahead"] == 2
     assert row["forecast"] == pytest.approx(133.1)
-    # MASE scale: mean yearly change 2016-2019 = (133.1 - 100) / 3 = 11.0333
-    assert row["scaled_error"] == pytest.approx(abs(133.1 - 100 * 1.1**5) / (33.1 / 3))
+    # errors on the log scale over the pool's typical yearly log change (log 1.1 here)
+    assert row["scaled_error"] == pytest.approx(math.log(1.1**5 / 1.1**3) / math.log(1.1))
+
+
+def test_one_figure_origins_are_scored_and_each_origin_once():
+    forecasts = backtest_forecasts(make_dataset(YEARLY))
+    deployed = forecasts[forecasts["method"] == "deployed"]
+    assert (deployed["n_train"] == 1).any()  # as of 2016: one figure, the pool's growth
+    key = ["region", "indicator", "last_year", "year"]
+    assert not deployed.duplicated(key).any()
+    assert deployed["years_ahead"].between(1, 6).all()
+
+
+def test_an_origin_without_news_is_scored_once_from_its_latest_vintage():
+    # no 2019 figure anywhere: vintages 2018 and 2019 both forecast from the 2018 figure
+    figures = [f for f in YEARLY if f[0] != 2019]
+    forecasts = backtest_forecasts(make_dataset(figures))
+    from_2018 = forecasts[(forecasts["method"] == "deployed") & (forecasts["last_year"] == 2018)]
+    assert not from_2018.duplicated("year").any()
+    assert set(from_2018["as_of"]) == {2019}
 
 
 def test_a_figure_published_later_is_not_in_the_earlier_vintage():
@@ -106,9 +119,12 @@ def test_a_figure_published_later_is_not_in_the_earlier_vintage():
     forecasts = backtest_forecasts(make_dataset(late))
     as_of_2019 = forecasts[forecasts["as_of"] == 2019]
     assert set(as_of_2019["last_year"]) == {2018}  # 2019 unknown then: a year stale
-    assert set(as_of_2019["n_train"]) == {3}
     as_of_2021 = forecasts[forecasts["as_of"] == 2021]
     assert set(as_of_2021["n_train"]) == {5}  # 2016-2018, 2020, 2021: 2019 still unknown
+
+
+def test_designation_indicators_are_not_forecast():
+    assert backtest_forecasts(make_dataset(YEARLY, indicator="office_i")).empty
 
 
 def test_deployed_is_the_assessment_trend_with_the_vintage_pools():
@@ -127,87 +143,47 @@ def test_deployed_is_the_assessment_trend_with_the_vintage_pools():
     assert row["lower"] == pytest.approx(pred["lower"])
 
 
-def test_summary_scores_on_common_forecasts_known_answer():
-    rows = []
-    for method, forecast, lower, upper in [
-        ("deployed", 110, 100, 120),
-        ("no_change", 100, 95, 105),
-    ]:
-        for year, actual in [(2021, 112), (2022, 130)]:
-            rows.append(
-                {
-                    "as_of": 2020,
-                    "region": "r",
-                    "indicator": "i",
-                    "pool": "stock_like",
-                    "method": method,
-                    "n_train": 3,
-                    "last_year": 2020,
-                    "year": year,
-                    "horizon_years": year - 2020,
-                    "actual": actual,
-                    "forecast": forecast,
-                    "lower": lower,
-                    "upper": upper,
-                    "naive_scale": 10.0,
-                    "scaled_error": abs(forecast - actual) / 10.0,
-                }
-            )
-    summary = summarise_forecasts(pd.DataFrame(rows, columns=FORECAST_COLUMNS))
-    assert list(summary.columns) == MODEL_COLUMNS
-    assert list(summary["method"].unique()) == ["deployed", "no_change", "deployed:stock_like"]
-    dep = summary[summary["method"] == "deployed"].set_index("horizon_years")
-    # 112 inside [100, 120]; 130 above it
-    assert dep.at[1, "coverage_80"] == 1.0 and dep.at[2, "above_upper"] == 1.0
-    assert dep.at[1, "mase"] == pytest.approx(0.2)  # |110 - 112| / 10
-    nc = summary[summary["method"] == "no_change"].set_index("horizon_years")
-    assert nc.at[1, "above_upper"] == 1.0 and nc.at[2, "mase"] == pytest.approx(3.0)
+def _forecast(method, year, actual, forecast, lower, upper, **extra):
+    return {
+        "as_of": 2020, "region": "r", "indicator": "i", "pool": "stock_like", "method": method,
+        "n_train": 3, "last_year": 2020, "year": year, "years_ahead": year - 2020,
+        "actual": actual, "forecast": forecast, "lower": lower, "upper": upper,
+        "scaled_error": abs(math.log(forecast / actual)) / 0.1, "pit": 0.5, "brier": 0.25,
+        **extra,
+    }  # fmt: skip
 
 
-def test_past_targets_assessed_in_earlier_vintages():
-    targets = pd.DataFrame(
-        [
-            {
-                "target_id": "t",
-                "region": "binhai",
-                "indicator": "stock_i",
-                "target_year": 2022,
-                "kind": "level",
-                "comparator": ">=",
-                "value": 150.0,
-                "value_max": np.nan,
-                "value_basis": "level",
-                "base_year": pd.NA,
-                "start_year": pd.NA,
-                "source": "plan",
-                "supersedes": "",
-            }
-        ]
-    ).astype({"base_year": "Int64", "start_year": "Int64"})
-    figures = [*YEARLY, (2016, 100.0, "plan", "2017-01")]
-    frame = backtest_targets(make_dataset(figures, targets))
-    assert list(frame.columns) == TARGET_BACKTEST_COLUMNS
-    # 2022: 100 * 1.1**6 = 177.2 >= 150: achieved; assessed as of 2021, 2020, 2019
-    assert list(frame["as_of"]) == [2021, 2020, 2019]
-    assert set(frame["outcome"]) == {"achieved"}
-    # a stock already at 161 in 2021 counts as achieved then
-    assert frame.loc[frame["as_of"] == 2021, "predicted_status"].item() == "achieved"
-    calls = frame["predicted_status"].isin(["achieved", "on_track"])
-    assert (frame.loc[calls, "correct"]).all()
+def test_situation_scores_are_like_for_like_known_answer():
+    rows = [
+        _forecast("deployed", 2021, 112, 110, 100, 120),
+        _forecast("deployed", 2022, 130, 110, 100, 120),
+        _forecast("deployed", 2023, 90, 110, 100, 120),
+        _forecast("no_change", 2021, 112, 100, 95, 105),
+        _forecast("no_change", 2022, 130, 100, 95, 105),
+        _forecast("no_change", 2023, 90, 100, 95, 105),
+        _forecast("drift", 2021, 112, 105, np.nan, np.nan),
+        _forecast("drift", 2022, 130, 105, np.nan, np.nan),  # not 2023: not in 2-3 years
+    ]
+    summary = summarise_situations(pd.DataFrame(rows, columns=FORECAST_COLUMNS))
+    assert list(summary.columns) == SITUATION_COLUMNS
+    one = summary[(summary["n_figures"] == "3+") & (summary["horizon_years"] == "1")]
+    assert list(one["method"]) == ["deployed", "no_change", "drift"]
+    dep = one.set_index("method").loc["deployed"]
+    assert dep["n"] == 1 and dep["coverage_80"] == 1.0  # 112 inside [100, 120]
+    assert dep["mase"] == pytest.approx(abs(math.log(110 / 112)) / 0.1)
+    later = summary[(summary["horizon_years"] == "2-3") & (summary["n_figures"] == "3+")]
+    assert list(later["method"]) == ["deployed", "no_change"]  # drift made one of the two
+    dep = later.set_index("method").loc["deployed"]
+    # 130 above [100, 120], 90 below it
+    assert dep["n"] == 2 and dep["coverage_80"] == 0 and dep["above_upper"] == 0.5
+    assert set(summary["n_figures"]) == {"3+", "all"}
 
 
-def test_cli_backtest_writes_both_files_and_prints_no_nan(tmp_path, monkeypatch, mini_data):
-    monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
-    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path))
-    result = CliRunner().invoke(app, ["backtest"])
-    assert result.exit_code == 0, result.output
-    assert "nan" not in result.output and "<NA>" not in result.output
-    assert (tmp_path / "backtest.csv").exists() and (tmp_path / "backtest_targets.csv").exists()
-
-
-def test_run_backtest_and_writer(tmp_path):
-    models, targets = run_backtest(make_dataset(YEARLY))
-    assert "deployed" in set(models["method"])
-    paths = write_backtest(models, targets, tmp_path)
-    assert [p.name for p in paths] == ["backtest.csv", "backtest_targets.csv"]
-    assert list(pd.read_csv(paths[0]).columns) == MODEL_COLUMNS
+def test_a_method_without_intervals_gets_no_coverage():
+    rows = [
+        _forecast("deployed", 2021, 112, 110, 100, 120),
+        _forecast("drift", 2021, 112, 105, np.nan, np.nan),
+    ]
+    summary = summarise_situations(pd.DataFrame(rows, columns=FORECAST_COLUMNS))
+    drift = summary[(summary["method"] == "drift") & (summary["n_figures"] == "3+")].iloc[0]
+    assert drift["n"] == 1 and math.isnan(drift["coverage_80"]) and drift["mase"] > 0

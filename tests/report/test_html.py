@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from ipanalysis import report
+from ipanalysis.assess.evidence import is_decided
 from ipanalysis.data.dataset import read_dataset
 from ipanalysis.report.labels import STATUS_COLOURS, STATUS_TEXT_COLOURS, contrast_ratio
 from ipanalysis.report.needs import fmt_required
@@ -61,7 +62,7 @@ def test_english_status_words_are_not_grey_on_colour(shipped, assessment):
 def test_overview_shows_decided_verdicts_with_region_links_and_likelihood(shipped, assessment):
     shown = report.show_decided(assessment, shipped).data
     assert 'href="binhai/forecast.html"' in shown and "滨海新区" in shown
-    decided = assessment[assessment["status"] != "insufficient_data"]
+    decided = assessment[is_decided(assessment)]
     assert shown.count("<tr>") - 1 == len(decided)
     with_p = decided.dropna(subset=["p_meet"])
     for p in with_p["p_meet"]:

@@ -15,7 +15,22 @@ def dataset():
 
 def _table(rows):
     cols = ["target_id", "region", "indicator", "target_year", "status", "p_meet"]
-    return pd.DataFrame(rows, columns=cols)
+    table = pd.DataFrame(rows, columns=cols)
+    settled = table["status"].isin(["achieved", "missed"])
+    forecast = table["p_meet"].notna() & ~settled
+    return table.assign(evidence=settled.map({True: "observed", False: "none"}).where(
+        ~forecast, "tested"))  # fmt: skip
+
+
+def test_leans_are_counted_apart_from_decided_verdicts(dataset):
+    after = _table([("a", "binhai", "patent_pledge_loans", 2025, "on_track", 0.7),
+                    ("b", "binhai", "valid_patents", 2025, "on_track", 0.9)])  # fmt: skip
+    after.loc[1, "evidence"] = "indicative"
+    lines = summary_lines(after, dataset, None)
+    assert any(
+        line.startswith("  滨海新区: 2项 — 进展顺利 1，倾向（未经检验） 1") for line in lines
+    )
+    assert not any("valid_patents" in line or "有效专利 2025" in line for line in lines)
 
 
 def test_changes_list_moved_new_and_removed_targets():
