@@ -81,7 +81,8 @@ def _load() -> Dataset:
         return load_dataset()
     except DataValidationError as err:
         console.print("[bold red]Validation failed[/bold red]")
-        console.print(str(err), markup=False, highlight=False)
+        for line in err.message_lines():  # line by line: one long string prints in n² time
+            console.print(line, markup=False, highlight=False)
         raise typer.Exit(1) from None
 
 

@@ -205,3 +205,22 @@ def test_run_and_assess_refuse_a_dataset_emptied_of_figures(mini_data, tmp_path,
     assert calls == [] and not (tmp_path / "out").exists()
     runner.invoke(app, ["run", "--allow-fewer-figures"])
     assert len(calls) == 1  # asked explicitly: the run goes ahead
+
+
+def test_validate_caps_the_list_of_many_invalid_rows(mini_data, monkeypatch):
+    """Issue 17: every bad row used to be printed (twice, for two problems each)."""
+    from ipanalysis.errors import MAX_LISTED_PER_KIND
+
+    rows = read_rows(mini_data / "observations.csv")
+    bad = {**rows[0], "region": "nowhere", "value": "1.5万"}
+    rows += [{**bad, "year": str(1900 + i)} for i in range(150)]
+    write_table(mini_data / "observations.csv", rows)
+    monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert "300 problem(s) in the dataset:" in result.output
+    assert sum(line.startswith("  - ") for line in lines) == 2 * MAX_LISTED_PER_KIND
+    more = f"… and {150 - MAX_LISTED_PER_KIND} more problem(s) in data/observations.csv, column"
+    assert result.output.count(more) == 2  # region and value
+    assert "Traceback" not in result.output
