@@ -1,20 +1,18 @@
 """The ``ipanalysis`` command: validate the data, assess targets, backtest, run the notebooks."""
 
 import ast
-import os
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from ipanalysis.data import Dataset, load_dataset
 from ipanalysis.data.regions import check_region_ids, reportable_region_ids
 from ipanalysis.errors import DataValidationError, RegionError
-from ipanalysis.report.terminal import literal
+from ipanalysis.report.terminal import literal, make_console
 from ipanalysis.scope import Scope
 from ipanalysis.vocab import RELIABILITY_GRADES
 
@@ -24,9 +22,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-if not console.is_terminal and not os.environ.get("COLUMNS"):  # piped or in CI: 100 columns
-    console = Console(width=100)
+console = make_console()  # control characters dropped; 100 columns when piped
 
 
 def _check_option(value: object, valid: bool, expected: str) -> object:

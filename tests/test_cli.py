@@ -1,5 +1,7 @@
 """The command line: summaries, refusals with exit codes, files written only on success."""
 
+import re
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -224,3 +226,49 @@ def test_validate_caps_the_list_of_many_invalid_rows(mini_data, monkeypatch):
     more = f"… and {150 - MAX_LISTED_PER_KIND} more problem(s) in data/observations.csv, column"
     assert result.output.count(more) == 2  # region and value
     assert "Traceback" not in result.output
+
+
+#: Escape sequences (clear screen, red, set the window title), a bell, a backspace, a C1 CSI
+#: and a right-to-left override, as they could be pasted into a name.
+TERMINAL_PAYLOAD = "\x1b[2J\x1b[31m\x1b]0;title\x07\x08\x9b2J\u202e"
+UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize(
+    ("table", "index", "column", "shown"),
+    [
+        ("regions", 1, "name_zh", True),
+        ("regions", 1, "name_en", True),
+        ("indicators", 1, "name_zh", True),
+        ("indicators", 1, "name_en", False),  # not printed today; would be cleaned too
+        ("indicators", 1, "unit", True),
+    ],
+)
+def test_control_characters_in_names_never_reach_the_terminal(
+    mini_data, tmp_path, monkeypatch, table, index, column, shown
+):
+    """ESC[2J in a name cleared the screen from assess on main, piped or not."""
+    rows = read_rows(mini_data / f"{table}.csv")
+    rows[index][column] = "名" + TERMINAL_PAYLOAD + "称"
+    write_table(mini_data / f"{table}.csv", rows)
+    monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
+    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path))
+    printed = ""
+    for args in (["validate", "--detail"], ["assess"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert not UNPRINTABLE.search(result.output), repr(result.output)
+        printed += "".join(result.output.split())  # the console may wrap and pad
+    assert ("名[2J[31m]0;title2J称" in printed) is shown  # the visible rest is shown
+
+
+def test_control_characters_in_error_messages_never_reach_the_terminal(mini_data, monkeypatch):
+    """A file name and a cell holding escape sequences, in the list of problems."""
+    rows = read_rows(mini_data / "observations.csv")
+    rows[0]["value"] = "1" + TERMINAL_PAYLOAD
+    write_table(mini_data / "observations.csv", rows)
+    write_table(mini_data / f"observations-{TERMINAL_PAYLOAD[:9]}.csv", [rows[0]])
+    monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1 and "observations-[2J[31m.csv" in result.output
+    assert not UNPRINTABLE.search(result.output), repr(result.output)
