@@ -232,6 +232,7 @@ def assess(
 
     ds = _load()
     regions = _check_regions(ds, region)
+    _check_as_of(ds, as_of)
     if not allow_fewer_figures:
         _check_figures_kept(ds)
     scope = Scope(as_of, min_reliability.upper(), interval_level)
@@ -416,6 +417,16 @@ def _check_figures_kept(ds: Dataset) -> None:
     except FiguresLostError as err:
         console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
+
+
+def _check_as_of(ds: Dataset, as_of: int | None) -> None:
+    """Refuse (exit 2) a year outside those the data supports, naming them."""
+    from ipanalysis.data.vintage import as_of_problem, as_of_years
+
+    problem = as_of_problem(as_of, as_of_years(ds))
+    if problem is not None:
+        console.print(f"[red]Refused:[/red] {escape(problem)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
 
 
 def _check_regions(ds: Dataset, regions: list[str] | None) -> list[str] | None:

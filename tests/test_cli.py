@@ -272,3 +272,19 @@ def test_control_characters_in_error_messages_never_reach_the_terminal(mini_data
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 1 and "observations-[2J[31m.csv" in result.output
     assert not UNPRINTABLE.search(result.output), repr(result.output)
+
+
+@pytest.mark.parametrize("year", ["99999", "-5", "1800", "2026"])
+@pytest.mark.parametrize("command", ["assess", "run"])
+def test_as_of_outside_the_years_of_the_data_is_refused(command, year, tmp_path, monkeypatch):
+    """On main assess --as-of 99999 or -5 crashed, run --as-of 99999 failed inside every
+    notebook, and --as-of 1800 wrote an empty variant."""
+    from ipanalysis.data.vintage import as_of_years
+
+    first, last = as_of_years(read_dataset())
+    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path / "out"))
+    result = runner.invoke(app, [command, "--as-of", year])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert f"--as-of {year}: the data supports the years {first}–{last}" in text
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()

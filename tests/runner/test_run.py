@@ -611,3 +611,11 @@ def test_manifest_is_deterministic_without_paths_or_times(
     inputs = {"data", "notebook", "package", "parameters"}
     assert set(entries["binhai/forecast"]) == {*inputs, "pools"}  # the trends fit no model
     assert set(entries["binhai/trends"]) == inputs
+
+
+def test_the_runner_refuses_an_as_of_outside_the_years_of_the_data():
+    """run_notebooks(as_of=99999) failed inside every notebook on main."""
+    runner.plan.check_options(None, "C", 0.8, 2020, (2010, 2025))
+    with pytest.raises(RunConfigError, match=r"--as-of 99999: the data supports the years 2010"):
+        runner.plan.check_options(None, "C", 0.8, 99999, (2010, 2025))
+    runner.plan.check_options(None, "C", 0.8, 99999)  # a stand-in dataset: no bounds known
