@@ -318,11 +318,17 @@ def _record(
     summary: RunSummary,
     valid: Sequence[str],
 ) -> None:
-    """Update the manifest: new entries for the sets swapped in, old ones kept otherwise."""
+    """Update the manifest: new entries for the sets swapped in, old ones kept otherwise.
+
+    A set that failed, and the overview withheld because of it, keep their previous outputs
+    but lose their entries: the next run makes them again (and then clears ``_failed/<key>``)
+    even when nothing else changed, as the run's summary promises.
+    """
+    redo = {result.key for result in summary.failures} | set(summary.withheld)
     entries = {
         entry: dict(digests)
         for entry, digests in recorded.items()
-        if entry.split("/", 1)[0] in {*valid, OVERVIEW_KEY}
+        if entry.split("/", 1)[0] in {*valid, OVERVIEW_KEY} - redo
     }
     if BACKTEST_ENTRY in inputs:  # written before the notebooks ran, whatever they did
         entries[BACKTEST_ENTRY] = dict(inputs[BACKTEST_ENTRY])
