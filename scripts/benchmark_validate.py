@@ -1,8 +1,9 @@
 """Time ``ipanalysis validate`` on a dataset with many invalid rows; print the timing.
 
 A scratch copy of ``data/`` gets ``--rows`` extra rows in ``observations.csv`` (default
-200,000), each with two problems (a value written with its unit word, ``1.5万``, and an unknown
-region), so the error list would have twice as many entries. ``ipanalysis validate`` runs on
+200,000), each with three problems: a value written with its unit word (``1.5万``), an unknown
+region, and a key repeated from an earlier row (the years cycle over 200), so the error list
+has three times as many entries. ``ipanalysis validate`` runs on
 it from the shell, as a user would run it, without the dataset cache. Target: under a minute,
 with a capped list (the first problems of each kind, then a count of the rest).
 
