@@ -1,20 +1,18 @@
 """The ``ipanalysis`` command: validate the data, assess targets, backtest, run the notebooks."""
 
 import ast
-import os
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from ipanalysis.data import Dataset, load_dataset
 from ipanalysis.data.regions import check_region_ids, reportable_region_ids
 from ipanalysis.errors import DataValidationError, RegionError
-from ipanalysis.report.terminal import literal
+from ipanalysis.report.terminal import literal, make_console
 from ipanalysis.scope import Scope
 from ipanalysis.vocab import RELIABILITY_GRADES
 
@@ -24,9 +22,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-if not console.is_terminal and not os.environ.get("COLUMNS"):  # piped or in CI: 100 columns
-    console = Console(width=100)
+console = make_console()  # control characters dropped; 100 columns when piped
 
 
 def _check_option(value: object, valid: bool, expected: str) -> object:
@@ -81,7 +77,8 @@ def _load() -> Dataset:
         return load_dataset()
     except DataValidationError as err:
         console.print("[bold red]Validation failed[/bold red]")
-        console.print(str(err), markup=False, highlight=False)
+        for line in err.message_lines():  # line by line: one long string prints in n² time
+            console.print(line, markup=False, highlight=False)
         raise typer.Exit(1) from None
 
 
@@ -271,6 +268,7 @@ def assess(
 
     ds = _load()
     regions = _check_regions(ds, region)
+    _check_as_of(ds, as_of)
     if not allow_fewer_figures:
         _check_figures_kept(ds)
     scope = Scope(as_of, min_reliability.upper(), interval_level)
@@ -451,6 +449,16 @@ def _check_figures_kept(ds: Dataset) -> None:
     except FiguresLostError as err:
         console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
+
+
+def _check_as_of(ds: Dataset, as_of: int | None) -> None:
+    """Refuse (exit 2) a year outside those the data supports, naming them."""
+    from ipanalysis.data.vintage import as_of_problem, as_of_years
+
+    problem = as_of_problem(as_of, as_of_years(ds))
+    if problem is not None:
+        console.print(f"[red]Refused:[/red] {escape(problem)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
 
 
 def _check_regions(ds: Dataset, regions: list[str] | None) -> list[str] | None:

@@ -65,6 +65,9 @@ TARGET_KINDS = (
 #: Target kinds about every year of a period rather than the target year alone.
 PERIOD_KINDS = ("every_year", "annual_average", "cumulative")
 COMPARATORS = (">=", ">", "~", "<=", "<")
+#: The comparators a target may use on an indicator that is better when higher or lower
+#: (``indicators.csv`` ``better``): 达到/超过 (>=, >) and 不高于/低于 (<=, <); 左右 (~) on either.
+COMPARATORS_BY_BETTER = {"higher": (">=", ">", "~"), "lower": ("<=", "<", "~")}
 #: Years of a five-year plan: the base of a target whose plan states no base year.
 PLAN_YEARS = 5
 

@@ -1,6 +1,7 @@
 """The command line: summaries, refusals with exit codes, files written only on success."""
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -208,3 +209,84 @@ def test_run_and_assess_refuse_a_dataset_emptied_of_figures(mini_data, tmp_path,
     assert calls == [] and not (tmp_path / "out").exists()
     runner.invoke(app, ["run", "--allow-fewer-figures"])
     assert len(calls) == 1  # asked explicitly: the run goes ahead
+
+
+def test_validate_caps_the_list_of_many_invalid_rows(mini_data, monkeypatch):
+    """Issue 17: every bad row used to be printed (twice, for two problems each)."""
+    from ipanalysis.errors import MAX_LISTED_PER_KIND
+
+    rows = read_rows(mini_data / "observations.csv")
+    bad = {**rows[0], "region": "nowhere", "value": "1.5万"}
+    rows += [{**bad, "year": str(1900 + i)} for i in range(150)]
+    write_table(mini_data / "observations.csv", rows)
+    monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert "300 problem(s) in the dataset:" in result.output
+    assert sum(line.startswith("  - ") for line in lines) == 2 * MAX_LISTED_PER_KIND
+    more = f"… and {150 - MAX_LISTED_PER_KIND} more problem(s) in data/observations.csv, column"
+    assert result.output.count(more) == 2  # region and value
+    assert "Traceback" not in result.output
+
+
+#: Escape sequences (clear screen, red, set the window title), a bell, a backspace, a C1 CSI
+#: and a right-to-left override, as they could be pasted into a name.
+TERMINAL_PAYLOAD = "\x1b[2J\x1b[31m\x1b]0;title\x07\x08\x9b2J\u202e"
+UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize(
+    ("table", "index", "column", "shown"),
+    [
+        ("regions", 1, "name_zh", True),
+        ("regions", 1, "name_en", True),
+        ("indicators", 1, "name_zh", True),
+        ("indicators", 1, "name_en", False),  # not printed today; would be cleaned too
+        ("indicators", 1, "unit", True),
+    ],
+)
+def test_control_characters_in_names_never_reach_the_terminal(
+    mini_data, tmp_path, monkeypatch, table, index, column, shown
+):
+    """ESC[2J in a name cleared the screen from assess on main, piped or not."""
+    rows = read_rows(mini_data / f"{table}.csv")
+    rows[index][column] = "名" + TERMINAL_PAYLOAD + "称"
+    write_table(mini_data / f"{table}.csv", rows)
+    monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
+    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path))
+    printed = ""
+    for args in (["validate", "--detail"], ["assess"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert not UNPRINTABLE.search(result.output), repr(result.output)
+        printed += "".join(result.output.split())  # the console may wrap and pad
+    assert ("名[2J[31m]0;title2J称" in printed) is shown  # the visible rest is shown
+
+
+def test_control_characters_in_error_messages_never_reach_the_terminal(mini_data, monkeypatch):
+    """A file name and a cell holding escape sequences, in the list of problems."""
+    rows = read_rows(mini_data / "observations.csv")
+    rows[0]["value"] = "1" + TERMINAL_PAYLOAD
+    write_table(mini_data / "observations.csv", rows)
+    write_table(mini_data / f"observations-{TERMINAL_PAYLOAD[:9]}.csv", [rows[0]])
+    monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1 and "observations-[2J[31m.csv" in result.output
+    assert not UNPRINTABLE.search(result.output), repr(result.output)
+
+
+@pytest.mark.parametrize("year", ["99999", "-5", "1800", "2026"])
+@pytest.mark.parametrize("command", ["assess", "run"])
+def test_as_of_outside_the_years_of_the_data_is_refused(command, year, tmp_path, monkeypatch):
+    """On main assess --as-of 99999 or -5 crashed, run --as-of 99999 failed inside every
+    notebook, and --as-of 1800 wrote an empty variant."""
+    from ipanalysis.data.vintage import as_of_years
+
+    first, last = as_of_years(read_dataset())
+    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path / "out"))
+    result = runner.invoke(app, [command, "--as-of", year])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert f"--as-of {year}: the data supports the years {first}–{last}" in text
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()

@@ -231,10 +231,14 @@ def _table_fields() -> list[dataclasses.Field]:
 
 
 def _read_cache(path: Path) -> Dataset | None:
-    """Return the cached dataset, or None when the file cannot be read as one."""
+    """Return the cached dataset, or None when the file cannot be read as one.
+
+    ``RecursionError``: a file nested thousands of levels deep (never one this module wrote)
+    exhausts the JSON parser's stack; like any other unparseable file it is ignored.
+    """
     try:
         return dataset_from_json(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return None
 
 

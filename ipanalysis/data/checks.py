@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ipanalysis.data.tables import NUMBER, row_of
+from ipanalysis.data.tables import describe_encoding, read_number, row_of
 from ipanalysis.errors import DataIssue
-from ipanalysis.vocab import COMPLETION_WORDS, PERIOD_KINDS
+from ipanalysis.vocab import COMPARATORS_BY_BETTER, COMPLETION_WORDS, PERIOD_KINDS
 
 Tables = dict[str, pd.DataFrame]
 Labels = dict[str, str]
@@ -27,6 +27,14 @@ SCALE_PATTERNS = {"万": "[万萬]", "亿": "[亿億]"}
 UNSCALED_FOLLOWER = r"[万萬](?!余?元)|[亿億](?!余?元)"
 #: The full-width forms a source may write digits and the decimal point in.
 FULL_WIDTH = {**{str(d): chr(0xFF10 + d) for d in range(10)}, ".": "\uff0e"}
+#: The digit-grouping rule, the one place it is defined: a comma, a full-width comma (，), or a
+#: normal, thin or non-breaking space between a digit and exactly three more digits joins them
+#: into one number (``4,733``, ``4，733``, ``6 085``). A figure may be written with such
+#: separators, and is never a piece of such a number (``733`` is not in ``4，733``).
+DIGIT_GROUP_SEPARATOR = "[,\uff0c \u00a0\u2009\u202f]"
+#: A scale word may follow its figure after one space (``631.8 万件``), normal, thin or
+#: non-breaking; it is the same figure, and for an unscaled figure the same refusal.
+SCALE_GAP = "[ \u00a0\u2009\u202f]?"
 RELATIONS_NEEDING_REF_YEAR = ("growth_since_pct", "multiple_of", "increase_since")
 RELATIONS_NEEDING_REF_REGION = ("above_region_by_pct", "above_region_by")
 #: The columns by which a relation names the stated figure it is about.
@@ -35,31 +43,29 @@ RELATION_KEY = ["region", "indicator", "year", "period", "source"]
 WORDED_FIGURES = {"100": ("全覆盖",)}
 
 
-def _number(text: str) -> float | None:
-    """Return a cell's number, or None when it is not a plain number.
-
-    The schema check reports such a cell; cross-table checks run on the table all the same and
-    must not fail on it.
-    """
-    return float(text) if re.fullmatch(NUMBER, text) else None
-
-
-def figure_pattern(value_text: str, scale: str = "") -> re.Pattern:
+def figure_pattern(
+    value_text: str, scale: str = "", *, scale_optional: bool = False
+) -> re.Pattern:
     """Return a regex finding a figure as written, as a whole number, not a piece of one.
 
     The figure may be written with full-width digits (２１．８) and, from four digits on, with
-    thousands separators (``63,761``). It must not continue a longer number: no digit,
-    decimal point or thousands separator touching it on either side (``21`` is not in
-    ``21.8``, ``1.5`` not in ``11.5万``, ``5`` not in ``2025年``, ``234`` not in ``1,234``),
-    and it must not be a year (``2025年``).
+    the thousands separators of :data:`DIGIT_GROUP_SEPARATOR` (``63,761``, ``4，733``,
+    ``6 085``). It must not continue a longer number: no digit, decimal point or group of
+    three digits after a separator touching it on either side (``21`` is not in ``21.8``,
+    ``1.5`` not in ``11.5万``, ``5`` not in ``2025年``, ``733`` not in ``4，733``), and it must
+    not be a year (``2025年``).
 
     Parameters
     ----------
     value_text
         The digits as written, e.g. ``"7.2"`` (no sign).
     scale
-        A unit word expected right after the number (``万`` or ``亿``), or ``""`` (then the
-        number must not be followed by 万 or 亿: that would be another figure).
+        A unit word expected right after the number (``万`` or ``亿``), possibly after one space
+        (:data:`SCALE_GAP`), or ``""`` (then the number must not be followed by 万 or 亿: that
+        would be another figure).
+    scale_optional
+        The source may have dropped the unit word (``scale_missing_in_quote``): the figure is
+        found followed by ``scale`` or by no unit word.
 
     Returns
     -------
@@ -70,17 +76,24 @@ def figure_pattern(value_text: str, scale: str = "") -> re.Pattern:
     number = _digits(integer, grouped=len(integer) > 3)
     if point:
         number += f"[.{FULL_WIDTH['.']}]" + _digits(fraction)
-    before = r"(?<![\d.．])(?!(?<=\d,)\d{3}(?!\d))"  # not after 1, when it is the 234 of 1,234
-    after = r"(?![\d年]|[.．]\d|,\d{3}(?!\d))"
+    group = rf"{DIGIT_GROUP_SEPARATOR}\d{{3}}(?!\d)"
+    before = rf"(?<![\d.．])(?!(?<=\d{DIGIT_GROUP_SEPARATOR})\d{{3}}(?!\d))"
+    after = rf"(?![\d年]|[.．]\d|{group})"
+    no_scale = f"(?!{SCALE_GAP}(?:{UNSCALED_FOLLOWER}))"
     scale_re = SCALE_PATTERNS.get(scale)
-    follow = scale_re if scale_re else f"(?!{UNSCALED_FOLLOWER})"
+    follow = no_scale
+    if scale_re:
+        follow = (
+            f"(?:{SCALE_GAP}{scale_re}|{no_scale})" if scale_optional else SCALE_GAP + scale_re
+        )
     return re.compile(before + number + after + follow)
 
 
 def _digits(digits: str, *, grouped: bool = False) -> str:
     """Return a regex for ``digits`` in ASCII or full-width form.
 
-    With ``grouped``, a comma may separate each group of three digits counted from the right.
+    With ``grouped``, a :data:`DIGIT_GROUP_SEPARATOR` may separate each group of three digits
+    counted from the right.
     """
     chars = [f"[{d}{FULL_WIDTH[d]}]" for d in digits]
     if not grouped:
@@ -88,7 +101,7 @@ def _digits(digits: str, *, grouped: bool = False) -> str:
     pieces = []
     for i, char in enumerate(chars):
         if i and (len(chars) - i) % 3 == 0:
-            pieces.append(",?")
+            pieces.append(f"{DIGIT_GROUP_SEPARATOR}?")
         pieces.append(char)
     return "".join(pieces)
 
@@ -174,10 +187,9 @@ def check_source_files(tables: Tables, labels: Labels, sources_dir: Path) -> lis
             found = f"a changed source text (sha256 {digest[:12]}…)"
             expected = "the source text as recorded; sources are immutable: quote what is there"
             issues.append(DataIssue(labels["sources"], row_of(i), "sha256", found, expected))
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            found = f"{src['file']!r}, a text that is not UTF-8 (bad bytes at byte {err.start})"
+        encoding = describe_encoding(raw)
+        if encoding is not None:
+            found = f"{src['file']!r}, {encoding}"
             expected = "a source text saved as UTF-8 (its quotes cannot be checked otherwise)"
             issues.append(DataIssue(labels["sources"], row_of(i), "file", found, expected))
     return issues
@@ -197,10 +209,9 @@ def load_source_texts(tables: Tables, sources_dir: Path) -> dict[str, str]:
     for src in tables["sources"].itertuples(index=False):
         path = sources_dir / src.file
         if _is_inside(path, sources_dir) and path.is_file():
-            try:
-                texts[src.source_id] = path.read_bytes().decode("utf-8")
-            except UnicodeDecodeError:
-                continue
+            raw = path.read_bytes()
+            if describe_encoding(raw) is None:
+                texts[src.source_id] = raw.decode("utf-8")
     return texts
 
 
@@ -209,7 +220,7 @@ def check_quotes(tables: Tables, labels: Labels, texts: dict[str, str]) -> list[
     issues = []
     for table in ("observations", "relations", "targets", "completions"):
         df = tables.get(table, pd.DataFrame())
-        for i, row in df.iterrows():
+        for i, row in zip(df.index, df.to_dict("records"), strict=True):
             text = texts.get(row["source"])
             if text is None:
                 continue  # unknown source or missing file: reported elsewhere
@@ -226,16 +237,24 @@ def check_quotes(tables: Tables, labels: Labels, texts: dict[str, str]) -> list[
     return issues
 
 
-def _figure_issues(table: str, row: pd.Series, index: int, label: str) -> list[DataIssue]:
+def _figure_issues(table: str, row: dict, index: int, label: str) -> list[DataIssue]:
+    """Check that the quote writes each figure of the row; never skipped for a written value.
+
+    A value the number reading refuses (:func:`~ipanalysis.data.tables.read_number`, the one
+    the schema uses) is reported as such: its quote cannot be checked.
+    """
     scale = row.get("scale", "")
-    if row.get("scale_missing_in_quote", "") == "true":
-        scale = ""
+    scale_optional = row.get("scale_missing_in_quote", "") == "true"
     issues = []
     for col in ("value", "value_max"):
         value = row.get(col, "")
-        if _number(value) is None:
-            continue  # empty, or not a number: the schema check reports it
-        if not _quote_has_figure(row, value.lstrip("-"), scale):
+        if not value:
+            continue  # not applicable (value_max of a level target, a keep_improving target)
+        if read_number(value) is None:
+            found = f"{value!r}, not a plain number: its quote cannot be checked"
+            issues.append(DataIssue(label, row_of(index), col, found, "a plain number"))
+            continue
+        if not _quote_has_figure(row, value.lstrip("-"), scale, scale_optional):
             written = value.lstrip("-") + scale if scale in SCALE_PATTERNS else value
             found = f"a quote without the figure {written!r}"
             expected = f"the quote to contain {col} as written in the source"
@@ -243,7 +262,7 @@ def _figure_issues(table: str, row: pd.Series, index: int, label: str) -> list[D
     return issues
 
 
-def _quote_has_figure(row: pd.Series, value: str, scale: str) -> bool:
+def _quote_has_figure(row: dict, value: str, scale: str, scale_optional: bool) -> bool:
     """Whether a row's quote writes its figure: in digits, in words, or glued to a year.
 
     Besides the digits (:func:`figure_pattern`), a quote may write 100 as 全覆盖 (full
@@ -251,7 +270,7 @@ def _quote_has_figure(row: pd.Series, value: str, scale: str) -> bool:
     directly where the extraction dropped 年的 (``是20103.2倍`` = 是2010年的3.2倍).
     """
     quote = row["quote"]
-    if figure_pattern(value, scale).search(quote):
+    if figure_pattern(value, scale, scale_optional=scale_optional).search(quote):
         return True
     if any(word in quote for word in WORDED_FIGURES.get(value, ())):
         return True
@@ -313,7 +332,7 @@ def check_relations(
                     "a region with a parent in regions.csv",
                 )
             )
-        number = _number(rel["value"])
+        number = read_number(rel["value"])
         if kind in ("multiple_of", "share_of_parent_pct") and number is not None and number <= 0:
             issues.append(
                 DataIssue(label, row_of(i), "value", repr(rel["value"]), "a positive number")
@@ -358,13 +377,43 @@ def check_targets(tables: Tables, labels: Labels) -> list[DataIssue]:
     return issues
 
 
+def check_comparators(tables: Tables, labels: Labels) -> list[DataIssue]:
+    """Check that each target's comparator points the way its indicator improves.
+
+    ``<=``/``<`` on a higher-is-better indicator (or ``>=``/``>`` on a lower-is-better one)
+    would turn "reach 22.5" into "stay below 22.5"
+    (:data:`~ipanalysis.vocab.COMPARATORS_BY_BETTER`).
+    An unknown indicator is reported by :func:`check_foreign_keys`.
+    """
+    better = dict(
+        zip(tables["indicators"]["indicator_id"], tables["indicators"]["better"], strict=True)
+    )
+    targets = tables["targets"]
+    issues = []
+    for i, indicator, comparator in zip(
+        targets.index, targets["indicator"], targets["comparator"], strict=True
+    ):
+        allowed = COMPARATORS_BY_BETTER.get(better.get(indicator, ""))
+        if allowed is None or comparator in allowed:
+            continue
+        found = (
+            f"{comparator!r} on {indicator}, an indicator that is better when {better[indicator]}"
+        )
+        expected = (
+            f"one of {', '.join(map(repr, allowed))} (or change column better of {indicator} "
+            "in indicators.csv)"
+        )
+        issues.append(DataIssue(labels["targets"], row_of(i), "comparator", found, expected))
+    return issues
+
+
 def _check_range(target: pd.Series, add: Callable[[str, str, str], None]) -> None:
     if not target["value_max"]:
         add("value_max", "an empty cell", "the upper end of the range")
     elif (
-        _number(target["value"]) is not None
-        and _number(target["value_max"]) is not None
-        and _number(target["value_max"]) <= _number(target["value"])
+        read_number(target["value"]) is not None
+        and read_number(target["value_max"]) is not None
+        and read_number(target["value_max"]) <= read_number(target["value"])
     ):
         add("value_max", repr(target["value_max"]), f"a number above value {target['value']}")
 
@@ -529,4 +578,6 @@ def check_dataset(
         found += check_relations(tables, labels, observations_intact=intact)
     if "targets" in tables:
         found += check_targets(tables, labels) + check_revisions(tables, labels)
+    if {"targets", "indicators"} <= tables.keys():
+        found += check_comparators(tables, labels)
     return issues + [i for i in found if (i.file, i.row) not in broken_rows]

@@ -2,11 +2,17 @@
 
 Every cell is read as text first, so that a figure keeps the digits it was written with
 (``36.0`` stays ``36.0``: the quote check and the rounding interval need them) and so that a bad
-cell is reported as found, not as pandas guessed it. Cross-table rules (foreign keys, quotes,
-target sanity) live in :mod:`ipanalysis.data.checks`.
+cell is reported as found, not as pandas guessed it. Every cell of every table goes through one
+normalisation (:func:`normalise_cells`) and every number cell through one reading
+(:func:`read_number`), which the schema and the cross-table checks share. Cross-table rules
+(foreign keys, quotes, target sanity) live in :mod:`ipanalysis.data.checks`.
 """
 
+import csv
+import datetime
 import io
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -30,12 +36,66 @@ from ipanalysis.vocab import (
 
 SLUG = r"[a-z0-9][a-z0-9_-]*"
 #: ASCII digits only: ``\d`` would also accept full-width digits (２０２４), which float() reads.
-NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
 YEAR = r"(19|20)[0-9]{2}"
+#: Invisible characters a paste can carry (zero-width spaces and joiners, word joiner, BOM).
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+#: What a spreadsheet or a paste leaves around a cell without meaning anything: spaces, tabs,
+#: line breaks (Alt+Enter), non-breaking and full-width spaces, and :data:`INVISIBLE`.
+#: Dropped from both ends of every cell; inside a number they are refused.
+CELL_EDGE = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + INVISIBLE
+
+
+def normalise_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """Return the table with :data:`CELL_EDGE` characters dropped from both ends of every cell.
+
+    The one normalisation every table goes through, before any check: ``99.9`` followed by
+    a line break (what Alt+Enter or a paste leaves) is read as ``99.9`` and checked as such,
+    quote included.
+    """
+    return df.apply(lambda column: column.str.strip(CELL_EDGE))
+
+
+def read_number(text: str) -> float | None:
+    """Return a number cell's value, or None when it is not a plain number.
+
+    The one reading of a number for every table, in the schema and in the cross-table checks:
+    ASCII digits, an optional decimal point and a leading ``-`` (:data:`NUMBER`), nothing
+    else: not 全角 (full-width) digits, thousands separators, spaces, line breaks or unit
+    words (:func:`describe_cell` says which).
+    """
+    return float(text) if re.fullmatch(NUMBER, text) else None
+
+
+#: What :func:`describe_cell` names, each as (a test on the text, its description).
+CELL_FEATURES = (
+    (re.compile("[\uff10-\uff19\uff0e\uff0d\uff0c]"), "全角 (full-width) digits or signs"),
+    (re.compile("[\n\r\v\f\u2028\u2029]"), "a line break inside the cell"),
+    (re.compile(f"[{INVISIBLE}]"), "an invisible zero-width character"),
+    (re.compile("[\u00a0\u2007\u2009\u202f\u3000]"), "a non-breaking, thin or full-width space"),
+    (re.compile("[0-9][,，][0-9]"), "a thousands separator"),
+    (re.compile("[0-9] [0-9]"), "a space between digits"),
+    (re.compile("[\u2212\u2013\u2014]"), "a minus sign other than '-'"),
+    (re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]"), "a control character"),
+)
+
+
+def describe_cell(text: str) -> str:
+    """Name what is hidden or unusual in a refused cell, as a note after its ``repr``.
+
+    Returns
+    -------
+    str
+        ``""`` when there is nothing to say, otherwise e.g. ``" (全角 (full-width) digits or
+        signs)"``.
+    """
+    notes = [note for pattern, note in CELL_FEATURES if pattern.search(text)]
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def _matches(pattern: str, expected: str, *, optional: bool = False) -> pa.Check:
-    full = f"^(?:{pattern})$" if not optional else f"^(?:{pattern})?$"
+    # \Z, not $: $ also matches before a final line break ("99.9\n")
+    full = rf"^(?:{pattern})\Z" if not optional else rf"^(?:{pattern})?\Z"
     return pa.Check.str_matches(full, error=expected)
 
 
@@ -65,10 +125,46 @@ def _year(required: bool = True) -> pa.Column:
 
 
 def _number(required: bool = True, signed: bool = True) -> pa.Column:
-    pattern = NUMBER if signed else NUMBER.removeprefix("-?")
     kind = "a plain number" if signed else "a plain non-negative number"
-    expected = f"{kind} such as 7.29 (unit words like 万 go in column scale)"
-    return _text(_matches(pattern, expected, optional=not required))
+    expected = (
+        f"{kind} such as 7.29, in half-width (半角) digits without separators (unit words like "
+        "万 go in column scale)"
+    )
+
+    def is_number(text: str) -> bool:
+        if not text:
+            return not required
+        number = read_number(text)
+        return number is not None and (signed or not text.startswith("-"))
+
+    return _text(pa.Check(is_number, element_wise=True, error=expected))
+
+
+def is_calendar_date(text: str) -> bool:
+    """Return whether ``text`` is a real ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` date.
+
+    ``2025-13-45`` has the form but no such day: the vintages would fail on it.
+    """
+    if not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", text):
+        return False
+    year, month, day = (int(part) for part in (text + "-01-01").split("-")[:3])
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def is_period(text: str) -> bool:
+    """Return whether ``text`` is an observation's period: ``YYYY-MM``, ``YYYY-MM/YYYY-MM``."""
+    months = text.split("/")
+    return len(months) <= 2 and all(
+        re.fullmatch(r"[0-9]{4}-[0-9]{2}", month) and is_calendar_date(month) for month in months
+    )
+
+
+def _calendar(check: Callable[[str], bool], expected: str) -> pa.Column:
+    return _text(pa.Check(lambda text: not text or check(text), element_wise=True, error=expected))
 
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
@@ -78,9 +174,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "title_zh": _text(required=True),
             "title_en": _text(required=True),
             "issuer": _text(required=True),
-            "date": _text(
-                _matches(r"\d{4}(-\d{2}(-\d{2})?)?", "YYYY, YYYY-MM or YYYY-MM-DD", optional=True)
-            ),
+            "date": _calendar(is_calendar_date, "a real date: YYYY, YYYY-MM or YYYY-MM-DD"),
             "date_basis": _text(_one_of(DATE_BASES, "where the date comes from: ")),
             "date_note": _text(),
             "file": _text(required=True),
@@ -120,12 +214,9 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "region": _region(),
             "indicator": _slug(),
             "year": _year(),
-            "period": _text(
-                _matches(
-                    r"\d{4}-\d{2}(/\d{4}-\d{2})?|unknown",
-                    "empty (full year), YYYY-MM, YYYY-MM/YYYY-MM or unknown",
-                    optional=True,
-                )
+            "period": _calendar(
+                lambda text: text == "unknown" or is_period(text),
+                "empty (full year), YYYY-MM, YYYY-MM/YYYY-MM (real months) or unknown",
             ),
             "value": _number(signed=False),
             "scale": _text(_one_of(SCALES)),
@@ -201,15 +292,18 @@ def read_csv_text(path: Path, label: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Every cell a ``str``; empty cells are ``""``. Empty lines are dropped but counted: the
-        index is the record's position in the file with empty lines included, so that
-        ``index + 2`` is the row a spreadsheet shows.
+        Every cell a ``str``, normalised (:func:`normalise_cells`); empty cells are ``""``.
+        Empty lines are dropped but counted: the index is the record's position in the file
+        with empty lines included, so that ``index + 2`` is the row a spreadsheet shows. A
+        column with an empty header and no content (what Excel leaves right of a table) is
+        dropped.
 
     Raises
     ------
     DataValidationError
-        The file is missing, not UTF-8 (a GBK file gets instructions to re-save it), or not
-        parseable as CSV.
+        The file is missing, not UTF-8 (GBK and UTF-16 files get instructions to re-save
+        them), separated by semicolons or tabs, not parseable as CSV (naming the row), or has a
+        column without a header that holds values, or two columns with the same header.
     """
     if not path.is_file():
         raise DataValidationError([DataIssue(label, None, None, "no such file", "the table")])
@@ -220,39 +314,136 @@ def read_csv_text(path: Path, label: str) -> pd.DataFrame:
         raise DataValidationError(
             [DataIssue(label, None, None, found, "a readable file")]
         ) from None
+    found = describe_encoding(raw)
+    if found is not None:
+        raise DataValidationError([DataIssue(label, None, None, found, RESAVE_AS_UTF8)])
+    text = raw.decode("utf-8-sig")
+    _check_delimiter(text, label)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise DataValidationError([_encoding_issue(raw, err, label)]) from None
-    try:
-        df = pd.read_csv(
+        records = pd.read_csv(
             io.StringIO(text),
+            header=None,  # the header is checked here: empty and repeated names
             dtype=str,
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,  # keep them so that row numbers stay right; dropped below
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise DataValidationError(
-            [DataIssue(label, None, None, f"unreadable CSV ({err})", "comma-separated UTF-8")]
-        ) from None
-    df = df.fillna("")  # short rows (an empty line) are padded with missing values
+    except pd.errors.EmptyDataError:
+        found, expected = "an empty file", "a header row naming the table's columns"
+        raise DataValidationError([DataIssue(label, 1, None, found, expected)]) from None
+    except pd.errors.ParserError:
+        raise DataValidationError([_unparseable_issue(text, label)]) from None
+    # short rows (an empty line) are padded with missing values
+    records = normalise_cells(records.fillna(""))
+    df = records.iloc[1:].set_axis(range(len(records) - 1))
+    df = _apply_header(df, list(records.iloc[0]), label)
     return df[(df != "").any(axis=1)]
 
 
-def _encoding_issue(raw: bytes, err: UnicodeDecodeError, label: str) -> DataIssue:
-    row = raw[: err.start].count(b"\n") + 1
+#: What to do with a table that is not comma-separated UTF-8.
+RESAVE_AS_UTF8 = (
+    "UTF-8, comma-separated: in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; in "
+    "WPS choose encoding UTF-8 when saving as CSV"
+)
+
+
+def describe_encoding(raw: bytes) -> str | None:
+    """Say what a file is encoded in when it is not UTF-8 (None when it is).
+
+    Parameters
+    ----------
+    raw
+        The file's bytes.
+
+    Returns
+    -------
+    str or None
+        "a UTF-16 file …" (Excel's "Unicode Text"), "a GBK/GB18030-encoded file …" (Excel's
+        and WPS's default CSV on Chinese Windows), or the first byte that is not UTF-8.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:1000]:
+        return (
+            "a UTF-16 file (Excel's 'Unicode Text' save, or another program's 'Unicode'), "
+            "not UTF-8"
+        )
     try:
-        raw.decode("gb18030")
-    except UnicodeDecodeError:
-        found = f"bytes that are not UTF-8 (at byte {err.start})"
-    else:
-        found = "a GBK/GB18030-encoded file (Excel's or WPS's default 'CSV' on Chinese Windows)"
-    expected = (
-        "UTF-8: in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; in WPS choose "
-        "encoding UTF-8 when saving as CSV"
-    )
+        raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        row = raw[: err.start].count(b"\n") + 1
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return f"bytes that are not UTF-8 (at byte {err.start}, line {row})"
+        return (
+            "a GBK/GB18030-encoded file (Excel's or WPS's default 'CSV' on Chinese Windows), "
+            "not UTF-8"
+        )
+    return None
+
+
+#: Separators a spreadsheet may write instead of commas, and their names.
+OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs"}
+
+
+def _check_delimiter(text: str, label: str) -> None:
+    """Refuse a file whose header is separated by semicolons or tabs rather than commas."""
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return
+    for delimiter, name in OTHER_DELIMITERS.items():
+        if delimiter in header:
+            found = (
+                f"a header separated by {name}, not commas (Excel saves ';' where Windows' "
+                "list separator is set to it)"
+            )
+            raise DataValidationError([DataIssue(label, 1, None, found, RESAVE_AS_UTF8)])
+
+
+def _unparseable_issue(text: str, label: str) -> DataIssue:
+    """Say where a file stops being CSV: the first row with more cells than the header."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, [])
+    row = 1
+    for row, record in enumerate(reader, start=2):
+        if len(record) > len(header):
+            found = f"{len(record)} cells in a row where the header has {len(header)}"
+            expected = (
+                "one cell per column: a cell holding a comma must be in double quotes (Excel "
+                "and WPS add them when saving as CSV), and nothing right of the last column"
+            )
+            return DataIssue(label, row, None, found, expected)
+    found = 'a double quote (") that is never closed: the rest of the file is one cell'
+    expected = 'quotes in pairs; a quote inside a cell is written twice ("")'
     return DataIssue(label, row, None, found, expected)
+
+
+def _apply_header(df: pd.DataFrame, header: list[str], label: str) -> pd.DataFrame:
+    """Name the columns; drop empty columns without a header, refuse the other header faults."""
+    issues, keep = [], []
+    for position, name in enumerate(header):
+        where = name or f"{column_letter(position)} (no header)"
+        if name and header.index(name) != position:
+            found = f"a second column named {name!r} (column {column_letter(position)})"
+            issues.append(DataIssue(label, 1, where, found, "each column once"))
+        elif name:
+            keep.append(position)
+        elif (df.iloc[:, position] != "").any():
+            first = row_of(df.index[df.iloc[:, position] != ""][0])
+            found = f"a column without a header holding values (first in row {first})"
+            issues.append(DataIssue(label, 1, where, found, "a header cell, or no such column"))
+    if issues:
+        raise DataValidationError(issues)
+    return df.iloc[:, keep].set_axis([header[i] for i in keep], axis=1)
+
+
+def column_letter(position: int) -> str:
+    """Return the spreadsheet letter of a column: 0 → ``A``, 25 → ``Z``, 26 → ``AA``."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def check_schema(name: str, df: pd.DataFrame, label: str) -> list[DataIssue]:
@@ -282,7 +473,8 @@ def check_schema(name: str, df: pd.DataFrame, label: str) -> list[DataIssue]:
         cases = err.failure_cases
         cells = cases[cases["check"] != "multiple_fields_uniqueness"]
         for case in cells.itertuples(index=False):
-            found = "an empty cell" if case.failure_case == "" else repr(case.failure_case)
+            text = case.failure_case
+            found = "an empty cell" if text == "" else repr(text) + describe_cell(str(text))
             issues.append(DataIssue(label, row_of(case.index), case.column, found, case.check))
         if (cases["check"] == "multiple_fields_uniqueness").any():
             issues += _duplicate_issues(df, list(schema.unique), label)
@@ -305,18 +497,22 @@ def _column_issues(schema: pa.DataFrameSchema, df: pd.DataFrame, label: str) -> 
 
 
 def _duplicate_issues(df: pd.DataFrame, key: list[str], label: str) -> list[DataIssue]:
+    """Name each row that repeats an earlier row's key (one pass over the repeated rows)."""
     issues = []
     dupes = df[df.duplicated(key, keep=False)]
-    for _, group in dupes.groupby(key, sort=True):
-        first = group.index[0]
-        for idx in group.index[1:]:
-            differs = [c for c in df.columns if c not in key and df.at[idx, c] != df.at[first, c]]
-            detail = ""
-            if "value" in differs:
-                values = f"{df.at[idx, 'value']!r} vs {df.at[first, 'value']!r}"
-                detail = f" with a different value ({values})"
-            found = f"the same {', '.join(key)} as row {row_of(first)}{detail}"
-            issues.append(DataIssue(label, row_of(idx), None, found, "one row per key"))
+    values = dupes["value"] if "value" in dupes.columns else pd.Series("", index=dupes.index)
+    first_of: dict[tuple, int] = {}
+    for idx, cells, value in zip(
+        dupes.index, dupes[key].itertuples(index=False, name=None), values, strict=True
+    ):
+        first = first_of.setdefault(cells, idx)
+        if first == idx:
+            continue
+        detail = ""
+        if value != values[first]:
+            detail = f" with a different value ({value!r} vs {values[first]!r})"
+        found = f"the same {', '.join(key)} as row {row_of(first)}{detail}"
+        issues.append(DataIssue(label, row_of(idx), None, found, "one row per key"))
     return issues
 
 

@@ -167,3 +167,59 @@ def vintage_dataset(
         conflicts=find_conflicts(figures),
         completions=completions.reset_index(drop=True),
     )
+
+
+def as_of_years(dataset: Dataset) -> tuple[int, int] | None:
+    """Return the first and last year an assessment "as of" a year can use with this dataset.
+
+    A figure for year y from a source published on date d is first seen as of the later of y
+    and the first year whose cut-off (30 June of the year after, :func:`cutoff_date`) is on or
+    after d. The first year is the earliest at which any figure is seen (before it a vintage is
+    empty); the last is the latest year with a figure (after it nothing changes, and a far
+    year has no calendar date).
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The full dataset.
+
+    Returns
+    -------
+    tuple of int, or None
+        ``(first, last)``; None when the dataset has no figures.
+    """
+    obs = dataset.observations
+    if obs.empty:
+        return None
+    published = obs["source"].map(publication_dates(dataset).set_index("source_id")["published"])
+    month, day = CUTOFF_MONTH_DAY
+    after_cutoff = (published.dt.month > month) | (
+        (published.dt.month == month) & (published.dt.day > day)
+    )
+    first_seen = (published.dt.year - 1 + after_cutoff).where(published.notna())
+    return int(first_seen.clip(lower=obs["year"]).min()), int(obs["year"].max())
+
+
+def as_of_problem(as_of: int | None, years: tuple[int, int] | None) -> str | None:
+    """Say why ``as_of`` is outside the years the data supports (None when it is not).
+
+    Parameters
+    ----------
+    as_of : int or None
+        The year asked for (None: no vintage, always fine).
+    years : tuple of int, or None
+        From :func:`as_of_years` (None: no figures, nothing to bound).
+
+    Returns
+    -------
+    str or None
+        A sentence naming the option, the year found and the years expected.
+    """
+    if as_of is None or years is None or years[0] <= as_of <= years[1]:
+        return None
+    first, last = years
+    return (
+        f"--as-of {as_of}: the data supports the years {first}–{last} (the first year whose "
+        f"published figures an assessment could have seen, to the latest year with a figure); "
+        f"expected a year from {first} to {last}."
+    )

@@ -67,6 +67,23 @@ TARGET_COLOUR = "#b2182b"
 LEVEL_KINDS = frozenset({"level", "avg_growth", "range"})
 
 
+def plot_text(text: str) -> str:
+    """Return text from the data as matplotlib must get it: every ``$`` escaped.
+
+    Two ``$`` in a name (``$2$``) would be read as mathtext: the text between them rendered as
+    a formula, or dropped. Every label and title built from the data passes through here
+    (:func:`_indicator_label`, :func:`_unit`, :func:`_region_names`); matplotlib shows an
+    escaped dollar as a plain one.
+    """
+    return text.replace("$", r"\$")
+
+
+def _region_names(dataset: Dataset, region: str) -> tuple[str, str]:
+    """Return a region's Chinese and English names, escaped for matplotlib."""
+    zh, en = region_names(dataset, region)
+    return plot_text(zh), plot_text(en)
+
+
 def _label(zh: str, en: str, *, both: bool = False) -> str:
     return fonts.label(zh, en, both=both)
 
@@ -76,7 +93,7 @@ def _indicator_label(names: pd.DataFrame, indicator: str, *, wrap: int = 14) -> 
         zh, en = str(names.at[indicator, "name_zh"]), str(names.at[indicator, "name_en"])
     else:
         zh = en = indicator
-    return wrap_label(_label(zh, en), wrap)
+    return plot_text(wrap_label(_label(zh, en), wrap))
 
 
 def wrap_label(text: str, width: int) -> str:
@@ -106,11 +123,11 @@ def _legend_label(zh: str, en: str) -> str:
 
 
 def _unit(names: pd.DataFrame, indicator: str) -> str:
-    """Return the indicator's unit as ``indicators.csv`` writes it (件/万人, 亿元 …)."""
+    """Return the indicator's unit as ``indicators.csv`` writes it (件/万人, 亿元 …), escaped."""
     unit = ""
     if indicator in names.index and isinstance(names.at[indicator, "unit"], str):
         unit = str(names.at[indicator, "unit"])
-    return unit
+    return plot_text(unit)
 
 
 def show(fig: Figure | None, *, empty: str = "") -> Any:
@@ -255,7 +272,7 @@ def plot_series(
         obs = series[series["indicator"] == indicator]
         _sparkline(ax, obs, col, row, _indicator_label(names, indicator, wrap=18),
                    _unit(names, indicator))  # fmt: skip
-    zh, en = region_names(dataset, region)
+    zh, en = _region_names(dataset, region)
     fig.suptitle(_label(f"{zh}：各指标数据", f"{en}: figures by indicator"), fontsize=11)
     fig.legend(handles=_observed_legend(), loc="lower center", ncols=2, fontsize=8,
                frameon=False)  # fmt: skip
@@ -363,12 +380,12 @@ def plot_forecasts(
         _draw_path(ax, path, rec["target_kind"])
         _draw_observed(ax, obs)
         drawn.append(_draw_target(ax, rec))
-        region = _label(*region_names(dataset, rec["region"])) if several_regions else None
+        region = _label(*_region_names(dataset, rec["region"])) if several_regions else None
         _finish_panel(ax, rec, obs, names, region, pd.concat(drawn, ignore_index=True))
     fig.legend(handles=_forecast_legend(interval_level, any_interval, any_path),
                loc="lower center", ncols=3, fontsize=8, frameon=False)  # fmt: skip
     if not several_regions:
-        zh, en = region_names(dataset, str(targets["region"].iloc[0]))
+        zh, en = _region_names(dataset, str(targets["region"].iloc[0]))
         fig.suptitle(_label(f"{zh}：目标与预测", f"{en}: targets and forecasts"), fontsize=11)
     return fig
 
@@ -524,7 +541,7 @@ def plot_status_counts(
         gridspec_kw={"left": 0.22, "right": 0.97, "top": 1 - 0.45 / height, "bottom": 1.0 / height}
     )
     left = np.zeros(len(regions))
-    labels = [_label(*region_names(dataset, r)) for r in regions]
+    labels = [_label(*_region_names(dataset, r)) for r in regions]
     for status in STATUS_ORDER:
         values = counts[status].to_numpy(dtype=float)
         zh, en = STATUS_LABELS[status]

@@ -2,9 +2,12 @@
 
 Headers come from the one column specification (:mod:`ipanalysis.columns`); a target is
 described by the reports' own text (:func:`ipanalysis.report.text.target_text`), with numbers
-in 万/亿 to fit 100 columns.
+in 万/亿 to fit 100 columns. Everything printed goes through :class:`TerminalConsole`, which
+drops control characters (a name holding ``ESC[2J`` would clear the screen), piped or not.
 """
 
+import os
+import re
 from typing import Any
 
 import numpy as np
@@ -34,11 +37,55 @@ SHOWN_WIDTHS = {
 SHOWN_COLUMNS = ["region", *(column_label(name) for name in SHOWN_WIDTHS)]
 
 
+#: Characters never sent to the terminal: C0 and C1 control characters but the line break
+#: (ESC starts the sequences that clear or recolour the screen, CR overwrites the line), DEL,
+#: and the bidirectional overrides and isolates that reorder what is shown.
+UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Width of the output when it is piped or redirected (and ``COLUMNS`` is not set).
+PIPED_WIDTH = 100
+
+
+def terminal_text(value: object) -> str:
+    """Return ``str(value)`` without :data:`UNPRINTABLE` characters (a tab becomes a space)."""
+    return UNPRINTABLE.sub("", str(value).replace("\t", " "))
+
+
+class TerminalConsole(Console):
+    """A rich console that drops :data:`UNPRINTABLE` characters from every string it prints.
+
+    Every string becomes text through :meth:`render_str` (printed strings, table cells and
+    titles); :func:`literal` cleans the text objects made directly.
+    """
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        """Clean ``text`` (:func:`terminal_text`), then render it as rich does."""
+        return super().render_str(terminal_text(text), **kwargs)
+
+
+def make_console(**kwargs: Any) -> Console:
+    """Return the console the commands print to: clean text, 100 columns when piped.
+
+    Parameters
+    ----------
+    **kwargs
+        Passed to :class:`rich.console.Console` (``stderr=True`` …).
+
+    Returns
+    -------
+    TerminalConsole
+    """
+    console = TerminalConsole(**kwargs)
+    if not console.is_terminal and not os.environ.get("COLUMNS"):  # piped or in CI
+        console = TerminalConsole(width=PIPED_WIDTH, **kwargs)
+    return console
+
+
 def literal(value: object, style: str = "") -> Text:
     """Return a table cell that prints ``value`` exactly as written.
 
     Data strings may contain square brackets (``有效注册商标[/i]``): given to rich as a plain
-    ``str`` they would be read as markup, restyle the cell or raise ``MarkupError``.
+    ``str`` they would be read as markup, restyle the cell or raise ``MarkupError``. Control
+    characters are dropped (:func:`terminal_text`).
 
     Parameters
     ----------
@@ -51,7 +98,7 @@ def literal(value: object, style: str = "") -> Text:
     -------
     rich.text.Text
     """
-    return Text(str(value), style=style)
+    return Text(terminal_text(value), style=style)
 
 
 def format_assessment(table: pd.DataFrame, ds: Dataset) -> pd.DataFrame:

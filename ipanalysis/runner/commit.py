@@ -65,8 +65,9 @@ def commit_outputs(summary: RunSummary, staging: Path, outputs: Path, keys: Sequ
     After a region failed, the new overview is *not* swapped in either
     (:attr:`RunSummary.withheld`): it would show that region's new verdicts beside the
     region's folder that still shows the old ones. The overview and the failed region's
-    folder then both show the previous run, and the manifest keeps their old entries, so the
-    next run redoes both.
+    folder then both show the previous run; the run drops their manifest entries
+    (:func:`ipanalysis.runner.run._record`), so the next run redoes both whether or not
+    anything changed, and clears ``_failed/<key>`` once the set succeeds.
 
     Parameters
     ----------

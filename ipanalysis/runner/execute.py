@@ -102,50 +102,45 @@ def _quiet_kernel_manager(log_path: Path) -> type:
     return QuietKernelManager
 
 
-def execute_job(job: Job) -> NotebookResult:
-    """Execute one notebook in this (worker) process and write its outputs to staging."""
-    import nbformat
-    import papermill
+#: What jupyter_client raises when a kernel dies or hangs before it is ready (seen once on a
+#: busy machine): no cell ran, so the notebook is tried again.
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
+#: Tries a notebook gets when its kernel fails to start.
+KERNEL_START_ATTEMPTS = 2
 
+
+def is_kernel_start_failure(exc: BaseException) -> bool:
+    """Return whether ``exc`` says the kernel never became ready (no cell ran)."""
+    return (
+        isinstance(exc, RuntimeError)
+        and getattr(exc, "ename", None) is None  # not a cell's error (PapermillExecutionError)
+        and str(exc).startswith(KERNEL_START_FAILURES)
+    )
+
+
+def execute_job(job: Job) -> NotebookResult:
+    """Execute one notebook in this (worker) process and write its outputs to staging.
+
+    A kernel that fails to start is started once more (:data:`KERNEL_START_ATTEMPTS`); a
+    failure that is not a cell's error quotes the end of the kernel's own log.
+    """
     start = time.perf_counter()
     started = time.time()
     stage = Path(job.stage_dir)
     out_path = stage / f"{job.notebook}.ipynb"
     stage.mkdir(parents=True, exist_ok=True)
     kernel_log = stage / f".{job.notebook}.kernel.log"
-    try:
-        nb = papermill.execute_notebook(
-            job.input_path,
-            str(out_path),
-            parameters=job.parameters,
-            progress_bar=False,
-            log_output=False,
-            kernel_manager_class=_quiet_kernel_manager(kernel_log),
-            # Every output is in once the last cell has run: kill the kernel rather than
-            # wait ~0.5 s for its interpreter to tear pandas, matplotlib & co. down.
-            shutdown_kernel="immediate",
-        )
-    except Exception as exc:  # noqa: BLE001 - any failure is reported, never raised
-        failed = Path(job.failed_dir) / f"{job.notebook}.ipynb"
-        saved: Path | None = None
-        if out_path.exists():
-            try:
-                nb = nbformat.read(out_path, as_version=4)
-                _write_notebook(clean_notebook(nb), failed)
-                saved = failed
-            except Exception:  # noqa: BLE001 - a corrupt partial notebook: keep the error
-                saved = None
-            out_path.unlink(missing_ok=True)
-        error = describe_error(exc)
-        if saved is None:
-            error += " | " + traceback.format_exc(limit=3).strip().splitlines()[-1]
-            log_tail = _tail(kernel_log)
-            if log_tail:
-                error += f" | kernel said: {log_tail}"
-        kernel_log.unlink(missing_ok=True)
-        return NotebookResult(
-            job.key, job.notebook, False, time.perf_counter() - start, error, saved, started
-        )
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            nb = _execute_notebook(job, out_path, kernel_log)
+            break
+        except Exception as exc:  # noqa: BLE001 - any failure is reported, never raised
+            if is_kernel_start_failure(exc) and attempt < KERNEL_START_ATTEMPTS:
+                continue
+            error, saved = _failure(job, exc, out_path, kernel_log, attempt)
+            kernel_log.unlink(missing_ok=True)
+            seconds = time.perf_counter() - start
+            return NotebookResult(job.key, job.notebook, False, seconds, error, saved, started)
     kernel_log.unlink(missing_ok=True)
     clean_notebook(nb)
     _write_notebook(nb, out_path)
@@ -156,6 +151,53 @@ def execute_job(job: Job) -> NotebookResult:
     return NotebookResult(
         job.key, job.notebook, True, time.perf_counter() - start, started=started
     )
+
+
+def _execute_notebook(job: Job, out_path: Path, kernel_log: Path) -> Any:
+    """Run papermill on the job's notebook; the kernel's own output goes to ``kernel_log``."""
+    import papermill
+
+    return papermill.execute_notebook(
+        job.input_path,
+        str(out_path),
+        parameters=job.parameters,
+        progress_bar=False,
+        log_output=False,
+        kernel_manager_class=_quiet_kernel_manager(kernel_log),
+        # Every output is in once the last cell has run: kill the kernel rather than
+        # wait ~0.5 s for its interpreter to tear pandas, matplotlib & co. down.
+        shutdown_kernel="immediate",
+    )
+
+
+def _failure(
+    job: Job, exc: Exception, out_path: Path, kernel_log: Path, attempts: int
+) -> tuple[str, Path | None]:
+    """Describe a failed execution and keep its notebook in ``_failed``.
+
+    Returns the one-line error (with the end of the kernel's log unless a cell failed: then the
+    traceback is in the saved notebook) and where the executed notebook was saved, if it was.
+    """
+    import nbformat
+
+    failed = Path(job.failed_dir) / f"{job.notebook}.ipynb"
+    saved: Path | None = None
+    if out_path.exists():
+        try:
+            _write_notebook(clean_notebook(nbformat.read(out_path, as_version=4)), failed)
+            saved = failed
+        except Exception:  # noqa: BLE001 - a corrupt partial notebook: keep the error
+            saved = None
+        out_path.unlink(missing_ok=True)
+    error = describe_error(exc)
+    if is_kernel_start_failure(exc):
+        error += f" (the kernel failed to start {attempts} times)"
+    if saved is None:
+        error += " | " + traceback.format_exc(limit=3).strip().splitlines()[-1]
+    if getattr(exc, "ename", None) is None:  # not a cell's error: the kernel may say why
+        log_tail = _tail(kernel_log)
+        error += f" | kernel said: {log_tail}" if log_tail else " | the kernel's log is empty"
+    return error, saved
 
 
 class WorkerPool:

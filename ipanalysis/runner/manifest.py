@@ -195,16 +195,30 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
     Returns
     -------
     dict
-        ``"<key>/<notebook>"`` to its digests.
+        ``"<key>/<notebook>"`` to its digests. An entry that is not an object of strings (a
+        hand edit, a merge gone wrong) is left out: its output counts as not made, and is
+        made again.
     """
     try:
         content = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: absurdly nested JSON
         return {}
     if not isinstance(content, dict) or content.get("format") != MANIFEST_FORMAT:
         return {}
     entries = content.get("outputs")
-    return dict(entries) if isinstance(entries, dict) else {}
+    if not isinstance(entries, dict):
+        return {}
+    return {key: digests for key, digests in entries.items() if _is_entry(key, digests)}
+
+
+def _is_entry(key: object, digests: object) -> bool:
+    """Whether a manifest entry has the recorded shape: ``"<key>/<name>"`` to str digests."""
+    return (
+        isinstance(key, str)
+        and "/" in key
+        and isinstance(digests, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in digests.items())
+    )
 
 
 def write_manifest(folder: Path, entries: Mapping[str, Mapping[str, str]]) -> Path:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ipanalysis.data.vintage import as_of_problem
 from ipanalysis.vocab import RELIABILITY_GRADES
 
 #: Notebooks executed once per region, in this order.
@@ -138,7 +139,11 @@ def declared_parameters(notebook: Path) -> dict[str, Any]:
 
 
 def check_options(
-    jobs: int | None, min_reliability: str, interval_level: float, as_of: Any = None
+    jobs: int | None,
+    min_reliability: str,
+    interval_level: float,
+    as_of: Any = None,
+    as_of_years: tuple[int, int] | None = None,
 ) -> None:
     """Refuse a bad worker count, reliability grade, interval level or year.
 
@@ -151,7 +156,10 @@ def check_options(
     interval_level : float
         Strictly between 0 and 1.
     as_of : int or None
-        A year.
+        A year, within ``as_of_years`` when given.
+    as_of_years : tuple of int, optional
+        The first and last year the dataset supports
+        (:func:`ipanalysis.data.vintage.as_of_years`).
 
     Raises
     ------
@@ -178,6 +186,9 @@ def check_options(
             f"as_of must be a year (an integer such as 2022), not {as_of!r} "
             f"({type(as_of).__name__})."
         )
+    problem = as_of_problem(as_of, as_of_years)
+    if problem is not None:
+        raise RunConfigError(problem)
 
 
 def check_parameter_names(names: Iterable[str]) -> None:

@@ -107,7 +107,9 @@ class RunSummary:
                 if result.failed_notebook is not None:
                     lines.append(f"    executed notebook: {result.failed_notebook}")
             kept = sorted({r.key for r in self.failures})
-            lines.append(f"  previous outputs kept for: {', '.join(kept)}")
+            lines.append(
+                f"  previous outputs kept for: {', '.join(kept)} (the next run makes them again)"
+            )
         else:
             ran = [r for r in self.results if not r.skipped]
             lines.append(f"All {counts} ok: {len(ran)} made now, {len(self.skipped)} unchanged.")

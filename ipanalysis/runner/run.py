@@ -17,7 +17,7 @@ from ipanalysis.assess.track_record import run_backtest
 from ipanalysis.data.cache import load_dataset
 from ipanalysis.data.dataset import Dataset
 from ipanalysis.data.regions import check_region_ids, check_slug, reportable_region_ids
-from ipanalysis.data.vintage import vintage_dataset
+from ipanalysis.data.vintage import as_of_years, vintage_dataset
 from ipanalysis.errors import RegionError
 from ipanalysis.model.damped import estimate_pools
 from ipanalysis.report.files import BACKTEST_FILES, write_backtest, write_csv
@@ -144,7 +144,7 @@ def run_notebooks(
     ------
     RunConfigError
         Before anything runs: unknown or non-slug region, undeclared or wrongly typed
-        parameter, bad option.
+        parameter, bad option, ``as_of`` outside the years the dataset supports.
     KeyboardInterrupt
         On Ctrl-C, after every process of the run was stopped and the staging folder
         removed: the outputs are as they were (see :mod:`ipanalysis.runner.interrupt`).
@@ -152,10 +152,12 @@ def run_notebooks(
     started = time.perf_counter()
     if isinstance(regions, str):
         regions = [regions]
-    check_options(jobs, min_reliability, interval_level, as_of)
+    if dataset is None:
+        dataset = _load_dataset()
+    check_options(jobs, min_reliability, interval_level, as_of, _as_of_years(dataset))
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.NOTEBOOKS_DIR
     base = Path(outputs_dir) if outputs_dir is not None else paths.outputs_dir()
-    # Slugs first: they need no data, and a bad id must never reach the file system.
+    # Slugs before the notebooks are read: a bad id must never reach the file system.
     for region in regions or ():
         _refuse_region(check_slug, region)
 
@@ -169,8 +171,6 @@ def run_notebooks(
     }
     check_declared(given, declared)
 
-    if dataset is None:
-        dataset = _load_dataset()
     valid = reportable_region_ids(dataset.regions)
     run_regions = _refuse_region(
         check_region_ids, valid if regions is None else regions, dataset.regions
@@ -318,11 +318,17 @@ def _record(
     summary: RunSummary,
     valid: Sequence[str],
 ) -> None:
-    """Update the manifest: new entries for the sets swapped in, old ones kept otherwise."""
+    """Update the manifest: new entries for the sets swapped in, old ones kept otherwise.
+
+    A set that failed, and the overview withheld because of it, keep their previous outputs
+    but lose their entries: the next run makes them again (and then clears ``_failed/<key>``)
+    even when nothing else changed, as the run's summary promises.
+    """
+    redo = {result.key for result in summary.failures} | set(summary.withheld)
     entries = {
         entry: dict(digests)
         for entry, digests in recorded.items()
-        if entry.split("/", 1)[0] in {*valid, OVERVIEW_KEY}
+        if entry.split("/", 1)[0] in {*valid, OVERVIEW_KEY} - redo
     }
     if BACKTEST_ENTRY in inputs:  # written before the notebooks ran, whatever they did
         entries[BACKTEST_ENTRY] = dict(inputs[BACKTEST_ENTRY])
@@ -392,6 +398,14 @@ def _data_fingerprints(dataset: Any, regions: Sequence[str]) -> dict[str, str]:
         return manifest.data_fingerprints(dataset, regions, OVERVIEW_KEY)
     except (AttributeError, KeyError, TypeError):
         return {}
+
+
+def _as_of_years(dataset: Any) -> tuple[int, int] | None:
+    """Return the years ``as_of`` may take with this dataset (None for a stand-in: unbounded)."""
+    try:
+        return as_of_years(dataset)
+    except (AttributeError, KeyError, TypeError):
+        return None
 
 
 def _load_dataset() -> Dataset:

@@ -91,3 +91,20 @@ def test_a_planted_cache_file_never_runs_code(mini_data, cache, tmp_path, suffix
     (cache / f"dataset-{data_cache.dataset_key(mini_data)}.{suffix}").write_bytes(planted)
     _frames_equal(data_cache.load_dataset(mini_data), read_dataset(mini_data))
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[" * 100_000 + "]" * 100_000,  # RecursionError in the JSON parser on main
+        '{"sources": ' * 50_000 + "1" + "}" * 50_000,
+        '{"sources": [1, 2]}',
+        "[]",
+        '"a string"',
+    ],
+)
+def test_a_cache_file_of_any_shape_only_fails_to_parse(mini_data, cache, content):
+    """The module promises "at worst fail to parse": then the data is loaded afresh."""
+    cache.mkdir()
+    (cache / f"dataset-{data_cache.dataset_key(mini_data)}.json").write_text(content)
+    _frames_equal(data_cache.load_dataset(mini_data), read_dataset(mini_data))

@@ -2,12 +2,13 @@
 
 import hashlib
 
+import pandas as pd
 import pytest
 
-from ipanalysis.data.checks import figure_pattern
+from ipanalysis.data.checks import check_quotes, figure_pattern
 from ipanalysis.data.dataset import read_dataset
 from ipanalysis.errors import DataValidationError
-from tests.conftest import read_rows, write_table
+from tests.conftest import MINI_TABLES, read_rows, write_table
 
 
 def _issues(data_dir):
@@ -116,6 +117,21 @@ def test_range_needs_upper_end_above_value(mini_data):
         ("2", "", "达到1,2件", True),
         ("567", "", "达到1,234,567件", False),
         ("234.5", "", "达到1,234.5件", False),
+        # issue 17: one grouping rule whatever the separator (，, normal, thin, no-break space)
+        ("733", "", "达到4，733件", False),  # accepted on main
+        ("4", "", "达到4，733件", False),
+        ("4733", "", "达到4，733件", True),  # refused on main
+        ("733", "", "注册4 733件", False),
+        ("6085", "", "累计注册地理标志商标6 085件", True),  # fx361: refused on main
+        ("6085", "", "商标6\u2009085件", True),
+        ("6085", "", "商标6\u00a0085件", True),
+        ("085", "", "商标6\u202f085件", False),
+        ("16", "", "每万人口高价值发明专利拥有量 16 件", True),
+        ("2", "", "分别为1，2件", True),  # a comma between figures, not a separator
+        ("631.8", "万", "年末有效发明专利 631.8 万件", True),  # a space before 万: refused on main
+        ("631.8", "", "年末有效发明专利 631.8 万件", False),  # unscaled: not 631.8万 either
+        ("1.5", "", "1.5\u00a0万件", False),
+        ("500", "", "租赁融资500 万元", True),  # 万元 is the unit
     ],
 )
 def test_figure_pattern(value, scale, text, found):
@@ -345,3 +361,72 @@ def test_a_completion_names_a_known_target(mini_data):
     issues = [i for i in _issues(mini_data) if i.column == "target_id"]
     assert [(i.file, i.row) for i in issues] == [("data/completions.csv", 2)]
     assert "'no-such-target'" in issues[0].found and "targets.csv" in issues[0].expected
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "found"),
+    [
+        ("631.8", "年末有效发明专利 631.8 万件", True),  # the unit word is there after all
+        ("7.2", "有效专利7.2件", True),  # tjbh-scjgj-2020-report: the unit word dropped
+        ("7.2", "有效专利7.2亿件", False),  # another unit word is another figure
+        ("7.2", "有效专利17.2件", False),
+    ],
+)
+def test_a_figure_whose_unit_word_may_be_missing(value, text, found):
+    """scale_missing_in_quote: the figure is found with its unit word or with none."""
+    pattern = figure_pattern(value, "万", scale_optional=True)
+    assert bool(pattern.search(text)) is found
+
+
+def test_a_figure_inside_a_number_with_a_chinese_comma_is_refused(mini_data):
+    """733 for a quote reading 4，733件 was accepted on main (and 4733 refused)."""
+    _append_source_text(mini_data, "南开区有效发明专利4，733件。")
+    rows = read_rows(mini_data / "observations.csv")
+    rows.append({**rows[1], "region": "tianjin", "year": "2022", "value": "733",
+                 "quote": "南开区有效发明专利4，733件"})  # fmt: skip
+    write_table(mini_data / "observations.csv", rows)
+    (issue,) = _issues(mini_data)
+    assert (issue.file, issue.row, issue.column) == ("data/observations.csv", 6, "quote")
+    assert "'733'" in issue.found
+    _mutate(mini_data, "observations", 4, value="4733")
+    figures = read_dataset(mini_data).observations
+    assert figures.query("year == 2022")["value"].tolist() == [4733]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "better", "comparator", "refused"),
+    [
+        ("hv_per_10k", "higher", "<=", True),  # accepted on main: on_track 87% → off_track 13%
+        ("hv_per_10k", "higher", "<", True),
+        ("hv_per_10k", "higher", "~", False),
+        ("hv_per_10k", "lower", ">=", True),
+        ("hv_per_10k", "lower", ">", True),
+        ("hv_per_10k", "lower", "<=", False),
+    ],
+)
+def test_a_comparator_must_point_the_way_the_indicator_improves(
+    mini_data, indicator, better, comparator, refused
+):
+    rows = read_rows(mini_data / "indicators.csv")
+    index = next(i for i, r in enumerate(rows) if r["indicator_id"] == indicator)
+    _mutate(mini_data, "indicators", index, better=better)
+    _mutate(mini_data, "targets", 0, comparator=comparator)
+    if not refused:
+        assert read_dataset(mini_data).targets["comparator"].tolist() == [comparator]
+        return
+    (issue,) = _issues(mini_data)
+    assert (issue.file, issue.row, issue.column) == ("data/targets.csv", 2, "comparator")
+    assert (
+        issue.found == f"{comparator!r} on {indicator}, an indicator that is better when {better}"
+    )
+    assert "indicators.csv" in issue.expected
+
+
+def test_a_value_the_number_reading_refuses_is_never_passed_over_by_the_quote_check():
+    """On main the quote check skipped a value its fullmatch refused while the schema ($)
+    passed it; now both use read_number, and the quote check reports such a value itself."""
+    row = {**MINI_TABLES["targets"][0], "value": "22.5\n"}
+    tables = {"targets": pd.DataFrame([row])}
+    texts = {"doc": row["quote"]}
+    (issue,) = check_quotes(tables, {"targets": "t"}, texts)
+    assert (issue.column, issue.expected) == ("value", "a plain number")

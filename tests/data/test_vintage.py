@@ -8,12 +8,15 @@ import pytest
 from ipanalysis.assess import assess
 from ipanalysis.data.dataset import read_dataset
 from ipanalysis.data.vintage import (
+    as_of_problem,
+    as_of_years,
     cutoff_date,
     parse_publication_date,
     publication_dates,
     vintage_dataset,
 )
 from ipanalysis.scope import Scope
+from tests.conftest import read_rows, write_table
 
 
 def test_publication_date_is_the_last_day_its_precision_allows():
@@ -95,3 +98,32 @@ def test_unknown_date_counts_from_the_latest_year_reported(mini_data):
     # "doc" reports figures up to 2024: published 30 June 2025
     assert dates.at["doc", "published"] == pd.Timestamp("2025-06-30")
     assert dates.at["doc", "date_rule"] == "unknown: 30 June after 2024"
+
+
+@pytest.mark.parametrize(
+    ("date", "years"),
+    [
+        # figures for 2023 and 2024 (tests/conftest.py), from a source published …
+        ("2025-04", (2024, 2024)),  # … in April 2025: first seen by the 2024 vintage
+        ("2024-06-30", (2023, 2024)),  # … by the 2023 vintage's cut-off (30 June 2024)
+        ("2024-07-01", (2024, 2024)),  # … a day after it
+        ("2023", (2023, 2024)),  # 31 December 2023: after the 2022 cut-off, by the 2023 one
+    ],
+)
+def test_as_of_years_run_from_the_first_vintage_with_a_figure_to_the_last_figure(
+    mini_data, date, years
+):
+    rows = read_rows(mini_data / "sources.csv")
+    rows[0]["date"] = date
+    write_table(mini_data / "sources.csv", rows)
+    assert as_of_years(read_dataset(mini_data)) == years
+
+
+def test_as_of_outside_the_years_is_named_with_them():
+    """--as-of 99999 and -5 crashed (no calendar date), 1800 wrote an empty variant, on main."""
+    for year in (99999, -5, 1800, 2009, 2026):
+        problem = as_of_problem(year, (2010, 2025))
+        assert problem.startswith(f"--as-of {year}: the data supports the years 2010–2025")
+        assert problem.endswith("expected a year from 2010 to 2025.")
+    assert as_of_problem(2010, (2010, 2025)) is None and as_of_problem(None, (2010, 2025)) is None
+    assert as_of_problem(1800, None) is None  # no figures: nothing to bound

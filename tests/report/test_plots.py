@@ -4,11 +4,14 @@ import warnings
 
 import matplotlib as mpl
 import pytest
+from matplotlib import cbook
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from ipanalysis import plots, report
 from ipanalysis.data.dataset import read_dataset
 from ipanalysis.report import fonts
+from tests.conftest import read_rows, write_table
 
 
 @pytest.fixture
@@ -142,3 +145,34 @@ def test_target_star_is_not_clipped_and_unit_is_horizontal(mini):
     (star,) = [line for line in ax.lines if line.get_marker() == "*"]
     assert not star.get_clip_on()
     assert ax.get_ylabel() == ""  # the unit is in the title, not a sideways label
+
+
+def test_dollar_signs_in_names_are_text_not_mathtext(mini_data):
+    """$…$ in a name was read as mathtext on main: part of a chart title vanished."""
+    for table, index, column, value in (
+        ("regions", 1, "name_zh", "天津$市$"),
+        ("regions", 0, "name_zh", "滨海$新$区"),
+        ("indicators", 1, "name_zh", "每万人口$高$价值发明专利拥有量"),
+        ("indicators", 1, "unit", "件$/$万人"),
+    ):
+        rows = read_rows(mini_data / f"{table}.csv")
+        rows[index][column] = value
+        write_table(mini_data / f"{table}.csv", rows)
+    mini = read_dataset(mini_data)
+    assessment = report.assessment_table(mini)
+    figures = [
+        plots.plot_series(mini, "tianjin"),
+        plots.plot_forecasts(mini, assessment),
+        plots.plot_status_counts(assessment, mini),
+    ]
+    shown = []
+    for fig in figures:
+        plots.figure_png(fig)  # draws every text: a mathtext parse would happen here
+        texts = [t.get_text() for t in fig.findobj(Text)]
+        texts += [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+        with_dollar = [t for t in texts if "$" in t]
+        assert with_dollar and not any(cbook.is_math_text(t) for t in with_dollar)
+        shown += [t.replace(r"\$", "$") for t in with_dollar]  # what matplotlib displays
+    shown = "\n".join(shown)
+    for value in ("天津$市$", "每万人口$高$价值", "件$/$万人", "滨海$新$区"):
+        assert value in shown.replace("\n", ""), value

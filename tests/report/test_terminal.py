@@ -93,3 +93,25 @@ def test_print_frame_folds_headers_rather_than_dropping_columns():
     text = out.getvalue()
     assert all(f"v{i}" in text for i in range(10))
     assert max(cell_len(line) for line in text.splitlines()) <= 100
+
+
+def test_a_terminal_console_drops_control_characters_from_every_string():
+    """Not piped (a real terminal, colours on): data must still not carry escape sequences."""
+    from rich.table import Table
+
+    from ipanalysis.report.terminal import TerminalConsole, literal, terminal_text
+
+    payload = "名\x1b[2J\x1b]0;t\x07\r\x9b\u202e\t称"
+    out = io.StringIO()
+    console = TerminalConsole(file=out, force_terminal=True, width=100)
+    table = Table(title=payload)
+    table.add_column(payload)
+    table.add_row(payload)
+    table.add_row(literal(payload, style="bold"))
+    console.print(payload)
+    console.print(payload, markup=False, highlight=False)
+    console.print(table)
+    text = out.getvalue()
+    assert "\x1b[2J" not in text and "\x1b]0;" not in text  # rich's own colour codes may stay
+    assert not re.search("[\x07\r\x9b\u202e\t]", text)
+    assert terminal_text(payload) == "名[2J]0;t 称"

@@ -611,3 +611,75 @@ def test_manifest_is_deterministic_without_paths_or_times(
     inputs = {"data", "notebook", "package", "parameters"}
     assert set(entries["binhai/forecast"]) == {*inputs, "pools"}  # the trends fit no model
     assert set(entries["binhai/trends"]) == inputs
+
+
+def test_the_runner_refuses_an_as_of_outside_the_years_of_the_data():
+    """run_notebooks(as_of=99999) failed inside every notebook on main."""
+    runner.plan.check_options(None, "C", 0.8, 2020, (2010, 2025))
+    with pytest.raises(RunConfigError, match=r"--as-of 99999: the data supports the years 2010"):
+        runner.plan.check_options(None, "C", 0.8, 99999, (2010, 2025))
+    runner.plan.check_options(None, "C", 0.8, 99999)  # a stand-in dataset: no bounds known
+
+
+KILL_IF_FLAGGED = (
+    "import os, signal\n"
+    "if region == 'nankai' and os.path.exists(os.environ['IPANALYSIS_TEST_KILL']):\n"
+    "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    "print('forecast', region)"
+)
+
+
+def test_a_set_that_failed_is_redone_by_the_next_run_even_if_nothing_changed(
+    fake_package, nbdir, tmp_path, monkeypatch
+):
+    """After a killed kernel the summary promised "(both are then redone)" on main, but the
+    next run found the failed region's and the overview's old manifest entries unchanged,
+    redid nothing and left outputs/_failed/nankai behind."""
+    flag = tmp_path / "kill-nankai"
+    monkeypatch.setenv("IPANALYSIS_TEST_KILL", str(flag))
+    # data digests that do not change (the stand-in dataset has none: it is always remade)
+    monkeypatch.setattr(
+        run_module,
+        "_data_fingerprints",
+        lambda ds, regions: dict.fromkeys([*regions, "overview"], "d"),
+    )
+    _write(_notebook(KILL_IF_FLAGGED), nbdir / "forecast.ipynb")
+    out = tmp_path / "out"
+    assert _run(nbdir, out, ["binhai", "nankai"]).ok
+    flag.touch()  # the kernel dies this time; the notebook and the data stay as they are
+    failed = _run(nbdir, out, ["binhai", "nankai"], force=True)
+    assert [(f.key, f.notebook) for f in failed.failures] == [("nankai", "forecast")]
+    assert "(both are then redone)" in str(failed) and "next run makes them again" in str(failed)
+    assert (out / "_failed" / "nankai").exists()
+    flag.unlink()
+    again = _run(nbdir, out, ["binhai", "nankai"])
+    assert again.ok and again.written == ["nankai", "overview"], str(again)
+    assert {(r.key, r.notebook) for r in again.skipped} == {
+        ("binhai", "trends"),
+        ("binhai", "forecast"),
+        ("binhai", "assessment.csv"),
+    }
+    assert not (out / "_failed").exists()
+    assert _run(nbdir, out, ["binhai", "nankai"]).written == []  # and then all is fresh
+
+
+def test_a_manifest_entry_of_another_shape_is_remade_not_fatal(
+    fake_package, nbdir, tmp_path, monkeypatch
+):
+    """On main an entry that was valid JSON but not an object made every later run fail."""
+    monkeypatch.setattr(
+        run_module,
+        "_data_fingerprints",
+        lambda ds, regions: dict.fromkeys([*regions, "overview"], "d"),
+    )
+    out = tmp_path / "out"
+    assert _run(nbdir, out, ["binhai"]).ok
+    recorded = json.loads((out / "manifest.json").read_text())
+    recorded["outputs"]["binhai/trends"] = ["not", "an", "object"]
+    (out / "manifest.json").write_text(json.dumps(recorded))
+    again = _run(nbdir, out, ["binhai"])
+    assert again.ok and again.written == ["binhai"], str(again)
+    assert {r.notebook for r in again.results if not r.skipped} == {"trends"}
+    assert isinstance(
+        json.loads((out / "manifest.json").read_text())["outputs"]["binhai/trends"], dict
+    )
