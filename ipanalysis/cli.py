@@ -1,7 +1,9 @@
 """The ``ipanalysis`` command: validate the data, assess targets, backtest, run the notebooks."""
 
 import ast
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +18,8 @@ from ipanalysis.data.regions import check_region_ids, reportable_region_ids
 from ipanalysis.errors import DataValidationError, RegionError
 from ipanalysis.report.terminal import literal
 from ipanalysis.scope import Scope
-from ipanalysis.vocab import RELIABILITY_GRADES
+from ipanalysis.vocab import DATE_BASES, RELIABILITY_GRADES
+from ipanalysis.writes import WriteError, check_out_path
 
 app = typer.Typer(
     help="Tianjin IP indicators against plan targets: which 2025/2026 targets are on track.",
@@ -74,6 +77,47 @@ AllowFewerOption = Annotated[
         help="Go ahead even if the dataset lost most figures the outputs were made from."
     ),
 ]
+
+
+OutDirOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Folder to write to (default outputs/export/, git-ignored)."),
+]
+
+
+@contextlib.contextmanager
+def _writing(out: Path | None = None) -> Iterator[None]:
+    """Refuse an ``--out`` inside the tracked outputs (exit 2); a failed write is a message.
+
+    Only ``ipanalysis run`` writes the tracked outputs. A file open in Excel/WPS/Word, a
+    read-only folder or a file in a folder's place ends the command with what to do (exit 1),
+    never a traceback.
+    """
+    try:
+        if out is not None:
+            check_out_path(out)
+    except WriteError as err:
+        console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    try:
+        yield
+    except WriteError as err:
+        console.print(
+            f"[red]Not written:[/red] {escape(str(err))}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(1) from None
+
+
+def _export_dir(out: Path | None) -> Path:
+    """Return ``--out``, or the git-ignored ``outputs/export/`` folder."""
+    from ipanalysis import paths
+
+    return out if out is not None else paths.outputs_dir() / paths.EXPORT_DIRNAME
+
+
+def _wrote(files: list[Path]) -> None:
+    for path in files:
+        console.print(f"Wrote {path}", markup=False, highlight=False)
 
 
 def _load() -> Dataset:
@@ -233,25 +277,31 @@ def assess(
     from ipanalysis.report.files import write_assessment_csv
     from ipanalysis.report.terminal import print_assessment
 
-    ds = _load()
-    regions = _check_regions(ds, region)
-    if not allow_fewer_figures:
-        _check_figures_kept(ds)
-    scope = Scope(as_of, min_reliability.upper(), interval_level)
-    table = assess_targets(ds, scope, regions=regions)
-    print_assessment(table, ds, console)
-    if out is not None:
-        console.print(f"Wrote {write_assessment_csv(table, out)}", markup=False, highlight=False)
+    with _writing(out):
+        ds = _load()
+        regions = _check_regions(ds, region)
+        if not allow_fewer_figures:
+            _check_figures_kept(ds)
+        scope = Scope(as_of, min_reliability.upper(), interval_level)
+        table = assess_targets(ds, scope, regions=regions)
+        print_assessment(table, ds, console)
+        if out is not None:
+            _wrote([write_assessment_csv(table, out)])
 
 
 @app.command()
-def backtest(min_reliability: ReliabilityOption = "C") -> None:
-    """Vintage backtest: forecasts by calendar horizon, and verdicts on past targets."""
+def backtest(min_reliability: ReliabilityOption = "C", out: OutDirOption = None) -> None:
+    """Vintage backtest: forecasts by calendar horizon, and verdicts on past targets.
+
+    Writes backtest.csv and backtest_targets.csv to outputs/export/ (or --out); the committed
+    track record in outputs/ is refreshed by `ipanalysis run`.
+    """
     from ipanalysis.assess.track_record import run_backtest
     from ipanalysis.report.files import write_backtest
     from ipanalysis.report.terminal import print_frame
 
-    ds = _load()
+    with _writing(out):
+        ds = _load()
     models, targets = run_backtest(ds, Scope(min_reliability=min_reliability.upper()))
     print_frame(
         _dashes(models),
@@ -271,8 +321,8 @@ def backtest(min_reliability: ReliabilityOption = "C") -> None:
     print_frame(
         _dashes(targets[shown]), "Past targets: verdict in an earlier vintage vs outcome", console
     )
-    for path in write_backtest(models, targets):
-        console.print(f"Wrote {path}")
+    with _writing():
+        _wrote(write_backtest(models, targets, _export_dir(out)))
 
 
 def _dashes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -343,6 +393,11 @@ def run(
     except RunConfigError as err:
         console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
+    except WriteError as err:  # the outputs folder cannot be written: nothing was changed
+        console.print(
+            f"[red]Not written:[/red] {escape(str(err))}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         exit_on_interrupt()  # a second Ctrl-C must not turn this into click's "Aborted!"
         console.print(
@@ -363,18 +418,18 @@ def run(
 @app.command()
 def needs(
     region: RegionOption = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Folder for the templates (default outputs/<region>/)."),
-    ] = None,
+    out: OutDirOption = None,
 ) -> None:
-    """Write, per region, a CSV of the figures that would settle its insufficient-data targets."""
+    """Write, per region, a CSV of the figures that would settle its insufficient-data targets.
+
+    To outputs/export/ (or --out); `ipanalysis run` writes them beside each region's reports.
+    """
     from ipanalysis.report.needs import write_needs_templates
 
-    ds = _load()
-    regions = _check_regions(ds, region) or reportable_region_ids(ds.regions)
-    for path in write_needs_templates(ds, regions=regions, out_dir=out):
-        console.print(f"Wrote {path}", markup=False, highlight=False)
+    with _writing(out):
+        ds = _load()
+        regions = _check_regions(ds, region) or reportable_region_ids(ds.regions)
+        _wrote(write_needs_templates(ds, regions=regions, out_dir=_export_dir(out)))
     console.print(
         "Fill in value, source and quote in Excel/WPS, save as CSV UTF-8 into data/ "
         "(keep the name observations-*.csv), then run `ipanalysis validate`.",
@@ -385,15 +440,89 @@ def needs(
 
 @app.command()
 def export(
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Folder to write to (default outputs/export/).")
-    ] = None,
+    out: OutDirOption = None,
 ) -> None:
     """Write the resolved dataset and the assessment as an Excel workbook and tidy CSVs."""
     from ipanalysis.report.export import export_all
 
-    for path in export_all(_load(), out):
-        console.print(f"Wrote {path}", markup=False, highlight=False)
+    with _writing(out):
+        result = export_all(_load(), _export_dir(out))
+    _wrote(result.files)
+    for cell in result.cut:
+        console.print(f"[yellow]Cut[/yellow] {escape(str(cell))}", highlight=False)
+
+
+@app.command()
+def brief(region: RegionOption = None, out: OutDirOption = None) -> None:
+    """Write a Word brief per region (<region>-brief.docx) for the district office.
+
+    Chinese with English alongside: the answer, the verdicts, the charts, the figures still
+    needed, the method and the sources; the same target years as the reports. `ipanalysis
+    run` writes them beside each region's reports; this command to outputs/export/ (or --out).
+    """
+    from ipanalysis import paths
+    from ipanalysis.report.brief import write_briefs
+    from ipanalysis.runner.plan import declared_parameters
+
+    with _writing(out):
+        ds = _load()
+        regions = _check_regions(ds, region) or reportable_region_ids(ds.regions)
+        report = declared_parameters(paths.NOTEBOOKS_DIR / "forecast.ipynb")
+        scope = Scope(target_years=report.get("target_years"))
+        _wrote(write_briefs(ds, regions, scope, _export_dir(out)))
+
+
+@app.command("add-source")
+def add_source(
+    text_file: Annotated[Path, typer.Argument(help="The source text as saved (UTF-8).")],
+    source_id: Annotated[str, typer.Option("--id", help="New source id, e.g. tjipa-2025-wp.")],
+    title_zh: Annotated[str, typer.Option(help="Title in Chinese, as published.")],
+    title_en: Annotated[str, typer.Option(help="Title in English.")],
+    issuer: Annotated[str, typer.Option(help="Who published it, as the page says.")],
+    date_basis: Annotated[
+        str, typer.Option(help=f"Where the date comes from: {', '.join(DATE_BASES)}.")
+    ],
+    reliability: Annotated[str, typer.Option(help="A official, B media, C mirror/aggregator.")],
+    date: Annotated[str, typer.Option(help="Publication date: YYYY, YYYY-MM, YYYY-MM-DD.")] = "",
+    date_note: Annotated[str, typer.Option(help="How the date was read; why unknown.")] = "",
+    url: Annotated[str, typer.Option(help="The page's address.")] = "",
+    note: Annotated[str, typer.Option(help="Caveats.")] = "",
+    folder: Annotated[
+        str, typer.Option(help="Folder under data/sources/ for the copy.")
+    ] = "added",
+) -> None:
+    """Store a source text under data/sources/ and add its sources.csv row with its sha256."""
+    from ipanalysis.data.add_source import add_source as store_source
+
+    fields = {
+        "source_id": source_id,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "issuer": issuer,
+        "date": date,
+        "date_basis": date_basis,
+        "date_note": date_note,
+        "url": url,
+        "reliability": reliability,
+        "note": note,
+    }
+    with _writing():
+        try:
+            stored, row = store_source(text_file, fields, folder=folder)
+        except DataValidationError as err:
+            console.print(
+                "[red]Refused[/red] (nothing written; --id fills source_id, each "
+                "other option the column of its name):",
+                highlight=False,
+            )
+            console.print(str(err), markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+    console.print(
+        f"Stored {stored} (sha256 {row['sha256']}) and added {source_id} to sources.csv; "
+        "next: `ipanalysis validate`.",
+        markup=False,
+        highlight=False,
+    )
 
 
 def _parse_params(pairs: list[str]) -> dict[str, object]:

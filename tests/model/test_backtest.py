@@ -202,7 +202,9 @@ def test_cli_backtest_writes_both_files_and_prints_no_nan(tmp_path, monkeypatch,
     result = CliRunner().invoke(app, ["backtest"])
     assert result.exit_code == 0, result.output
     assert "nan" not in result.output and "<NA>" not in result.output
-    assert (tmp_path / "backtest.csv").exists() and (tmp_path / "backtest_targets.csv").exists()
+    export = tmp_path / "export"  # not over the run's committed track record
+    assert (export / "backtest.csv").exists() and (export / "backtest_targets.csv").exists()
+    assert not (tmp_path / "backtest.csv").exists()
 
 
 def test_run_backtest_and_writer(tmp_path):
