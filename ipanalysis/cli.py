@@ -359,7 +359,7 @@ def run(
         bool, typer.Option("--force", help="Rerun every notebook, even if nothing changed.")
     ] = False,
 ) -> None:
-    """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG.
+    """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG, briefs.
 
     Only notebooks whose inputs changed are executed (see outputs/manifest.json). Options
     other than the defaults (--as-of, --min-reliability, --interval-level, --param) write a
