@@ -1,6 +1,8 @@
 """The ``ipanalysis`` command: validate the data, assess targets, backtest, run the notebooks."""
 
 import ast
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +16,8 @@ from ipanalysis.data.regions import check_region_ids, reportable_region_ids
 from ipanalysis.errors import DataValidationError, RegionError
 from ipanalysis.report.terminal import literal, make_console
 from ipanalysis.scope import Scope
-from ipanalysis.vocab import RELIABILITY_GRADES
+from ipanalysis.vocab import DATE_BASES, RELIABILITY_GRADES
+from ipanalysis.writes import WriteError, check_out_path
 
 app = typer.Typer(
     help="Tianjin IP indicators against plan targets: which 2025/2026 targets are on track.",
@@ -70,6 +73,47 @@ AllowFewerOption = Annotated[
         help="Go ahead even if the dataset lost most figures the outputs were made from."
     ),
 ]
+
+
+OutDirOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Folder to write to (default outputs/export/, git-ignored)."),
+]
+
+
+@contextlib.contextmanager
+def _writing(out: Path | None = None) -> Iterator[None]:
+    """Refuse an ``--out`` inside the tracked outputs (exit 2); a failed write is a message.
+
+    Only ``ipanalysis run`` writes the tracked outputs. A file open in Excel/WPS/Word, a
+    read-only folder or a file in a folder's place ends the command with what to do (exit 1),
+    never a traceback.
+    """
+    try:
+        if out is not None:
+            check_out_path(out)
+    except WriteError as err:
+        console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    try:
+        yield
+    except WriteError as err:
+        console.print(
+            f"[red]Not written:[/red] {escape(str(err))}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(1) from None
+
+
+def _export_dir(out: Path | None) -> Path:
+    """Return ``--out``, or the git-ignored ``outputs/export/`` folder."""
+    from ipanalysis import paths
+
+    return out if out is not None else paths.outputs_dir() / paths.EXPORT_DIRNAME
+
+
+def _wrote(files: list[Path]) -> None:
+    for path in files:
+        console.print(f"Wrote {path}", markup=False, highlight=False)
 
 
 def _load() -> Dataset:
@@ -140,6 +184,8 @@ def validate(
     ] = False,
 ) -> None:
     """Validate every table in data/; print a summary and the coverage per region."""
+    from ipanalysis.report.validation import conflict_lines, missing_glyph_lines, population_lines
+
     ds = _load()
     obs = ds.observations
     stated = obs[~obs["derived"]]
@@ -157,7 +203,7 @@ def validate(
             count_coverage(ds),
         )
     )
-    _print_missing_glyphs(ds)
+    _print_lines(missing_glyph_lines(ds))
     if not detail:
         return
     by_source = (
@@ -178,75 +224,13 @@ def validate(
         .assign(名称=lambda d: d["indicator"].map(indicator_names))
     )
     console.print(_count_table("By indicator (stated and derived)", by_indicator))
-    _print_conflicts(ds)
-    _print_populations(ds)
+    _print_lines(conflict_lines(ds))
+    _print_lines(population_lines(ds))
 
 
-def _print_missing_glyphs(ds: Dataset) -> None:
-    """Name the characters of region and indicator names the bundled figure font lacks."""
-    from ipanalysis.report import fonts
-
-    texts = [
-        *ds.regions.filter(like="name_").stack(),
-        *ds.indicators.filter(regex="^name_|^unit$").stack(),
-    ]
-    if missing := fonts.missing_glyphs(texts):
-        console.print(
-            f"\nFont: the bundled font lacks {' '.join(missing)} (in region/indicator names); "
-            f"figures would draw them in another font or as boxes. Regenerate the subset: "
-            f"{fonts.REGENERATE_HINT}",
-            markup=False,
-            highlight=False,
-        )
-
-
-def _print_populations(ds: Dataset) -> None:
-    """Print the population each absolute + per-10k pair implies, and unmatched baselines."""
-    from ipanalysis.data import populations as pop
-    from ipanalysis.formats import fmt_number
-
-    implied = pop.implied_populations(ds)
-    console.print(
-        f"\nImplied populations 隐含人口 (figure ÷ per 10,000 figure, 万人): {len(implied)}"
-    )
-    for row in implied.itertuples():
-        console.print(
-            f"  {row.region} {row.year} {row.basis}: {fmt_number(row.absolute)} ÷ "
-            f"{fmt_number(row.per_10k)} = {fmt_number(row.population_10k)}万 ({row.indicator})",
-            markup=False,
-            highlight=False,
-        )
-    flagged = pop.baseline_checks(ds).drop_duplicates(["region", "target_year", "baseline_year"])
-    for row in flagged[~flagged["comparable"]].itertuples():
-        console.print(
-            f"  baseline not comparable 基数不可比: {row.region} {row.baseline_year} figures "
-            f"imply {row.population_baseline_10k:,.1f}万, its {row.target_year} targets "
-            f"{row.population_target_10k:,.1f}万 ({row.gap:.0%} apart, over "
-            f"{pop.MAX_POPULATION_GAP:.0%}): their verdicts say so",
-            markup=False,
-            highlight=False,
-        )
-
-
-def _selection_label(selected: bool, tied: bool, selection: str) -> str:
-    """Say how a conflicting figure was treated: used (and why), tied, or neither."""
-    if tied:
-        return ", tie: verdict shown under each" if selected else ", tie"
-    return f", used: {selection}" if selected else ""
-
-
-def _print_conflicts(ds: Dataset) -> None:
-    conflicts = ds.conflicts
-    groups = conflicts.groupby(["region", "indicator", "year", "period"], sort=True)
-    console.print(f"\n{groups.ngroups} conflict(s): figures that disagree beyond rounding")
-    for (region, indicator, year, period), group in groups:
-        shown = "; ".join(
-            f"{r.value:,.6g} ({r.source}, {r.reliability}{', derived' if r.derived else ''}"
-            f"{_selection_label(r.selected, r.tied, r.selection)})"
-            for r in group.itertuples()
-        )
-        when = f"{year}{' ' + period if period else ''}"
-        console.print(f"  {region} {indicator} {when}: {shown}", markup=False, highlight=False)
+def _print_lines(lines: list[str]) -> None:
+    for line in lines:
+        console.print(line, markup=False, highlight=False)
 
 
 @app.command()
@@ -266,26 +250,32 @@ def assess(
     from ipanalysis.report.files import write_assessment_csv
     from ipanalysis.report.terminal import print_assessment
 
-    ds = _load()
-    regions = _check_regions(ds, region)
-    _check_as_of(ds, as_of)
-    if not allow_fewer_figures:
-        _check_figures_kept(ds)
-    scope = Scope(as_of, min_reliability.upper(), interval_level)
-    table = assess_targets(ds, scope, regions=regions)
-    print_assessment(table, ds, console)
-    if out is not None:
-        console.print(f"Wrote {write_assessment_csv(table, out)}", markup=False, highlight=False)
+    with _writing(out):
+        ds = _load()
+        regions = _check_regions(ds, region)
+        _check_as_of(ds, as_of)
+        if not allow_fewer_figures:
+            _check_figures_kept(ds)
+        scope = Scope(as_of, min_reliability.upper(), interval_level)
+        table = assess_targets(ds, scope, regions=regions)
+        print_assessment(table, ds, console)
+        if out is not None:
+            _wrote([write_assessment_csv(table, out)])
 
 
 @app.command()
-def backtest(min_reliability: ReliabilityOption = "C") -> None:
-    """Vintage backtest: forecasts by calendar horizon, and verdicts on past targets."""
+def backtest(min_reliability: ReliabilityOption = "C", out: OutDirOption = None) -> None:
+    """Vintage backtest: the method by situation, verdicts on past targets, their Brier scores.
+
+    Writes backtest.csv, backtest_targets.csv and backtest_reliability.csv to outputs/export/
+    (or --out); the committed track record in outputs/ is refreshed by `ipanalysis run`.
+    """
     from ipanalysis.assess.track_record import run_backtest
     from ipanalysis.report.files import write_backtest
     from ipanalysis.report.terminal import print_frame
 
-    ds = _load()
+    with _writing(out):
+        ds = _load()
     situations, targets, reliability = run_backtest(
         ds, Scope(min_reliability=min_reliability.upper())
     )
@@ -301,8 +291,8 @@ def backtest(min_reliability: ReliabilityOption = "C") -> None:
         _dashes(targets[shown]), "Past targets: verdict in an earlier vintage vs outcome", console
     )
     print_frame(_dashes(reliability), "Past verdicts: Brier score and reliability", console)
-    for path in write_backtest(situations, targets, reliability):
-        console.print(f"Wrote {path}")
+    with _writing():
+        _wrote(write_backtest(situations, targets, reliability, folder=_export_dir(out)))
 
 
 def _dashes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -339,7 +329,7 @@ def run(
         bool, typer.Option("--force", help="Rerun every notebook, even if nothing changed.")
     ] = False,
 ) -> None:
-    """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG.
+    """Execute the notebooks per region (papermill); write notebooks, HTML, CSV, PNG, briefs.
 
     Only notebooks whose inputs changed are executed (see outputs/manifest.json). Options
     other than the defaults (--as-of, --min-reliability, --interval-level, --param) write a
@@ -373,6 +363,11 @@ def run(
     except RunConfigError as err:
         console.print(f"[red]Refused:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
+    except WriteError as err:  # the outputs folder cannot be written: nothing was changed
+        console.print(
+            f"[red]Not written:[/red] {escape(str(err))}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         exit_on_interrupt()  # a second Ctrl-C must not turn this into click's "Aborted!"
         console.print(
@@ -393,18 +388,18 @@ def run(
 @app.command()
 def needs(
     region: RegionOption = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Folder for the templates (default outputs/<region>/)."),
-    ] = None,
+    out: OutDirOption = None,
 ) -> None:
-    """Write, per region, a CSV of the figures that would settle its insufficient-data targets."""
+    """Write, per region, a CSV of the figures that would settle its insufficient-data targets.
+
+    To outputs/export/ (or --out); `ipanalysis run` writes them beside each region's reports.
+    """
     from ipanalysis.report.needs import write_needs_templates
 
-    ds = _load()
-    regions = _check_regions(ds, region) or reportable_region_ids(ds.regions)
-    for path in write_needs_templates(ds, regions=regions, out_dir=out):
-        console.print(f"Wrote {path}", markup=False, highlight=False)
+    with _writing(out):
+        ds = _load()
+        regions = _check_regions(ds, region) or reportable_region_ids(ds.regions)
+        _wrote(write_needs_templates(ds, regions=regions, out_dir=_export_dir(out)))
     console.print(
         "Fill in value, source and quote in Excel/WPS, save as CSV UTF-8 into data/ "
         "(keep the name observations-*.csv), then run `ipanalysis validate`.",
@@ -415,15 +410,89 @@ def needs(
 
 @app.command()
 def export(
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Folder to write to (default outputs/export/).")
-    ] = None,
+    out: OutDirOption = None,
 ) -> None:
     """Write the resolved dataset and the assessment as an Excel workbook and tidy CSVs."""
     from ipanalysis.report.export import export_all
 
-    for path in export_all(_load(), out):
-        console.print(f"Wrote {path}", markup=False, highlight=False)
+    with _writing(out):
+        result = export_all(_load(), _export_dir(out))
+    _wrote(result.files)
+    for cell in result.cut:
+        console.print(f"[yellow]Cut[/yellow] {escape(str(cell))}", highlight=False)
+
+
+@app.command()
+def brief(region: RegionOption = None, out: OutDirOption = None) -> None:
+    """Write a Word brief per region (<region>-brief.docx) for the district office.
+
+    Chinese with English alongside: the answer, the verdicts, the charts, the figures still
+    needed, the method and the sources; the same target years as the reports. `ipanalysis
+    run` writes them beside each region's reports; this command to outputs/export/ (or --out).
+    """
+    from ipanalysis import paths
+    from ipanalysis.report.brief import write_briefs
+    from ipanalysis.runner.plan import declared_parameters
+
+    with _writing(out):
+        ds = _load()
+        regions = _check_regions(ds, region) or reportable_region_ids(ds.regions)
+        report = declared_parameters(paths.NOTEBOOKS_DIR / "forecast.ipynb")
+        scope = Scope(target_years=report.get("target_years"))
+        _wrote(write_briefs(ds, regions, scope, _export_dir(out)))
+
+
+@app.command("add-source")
+def add_source(
+    text_file: Annotated[Path, typer.Argument(help="The source text as saved (UTF-8).")],
+    source_id: Annotated[str, typer.Option("--id", help="New source id, e.g. tjipa-2025-wp.")],
+    title_zh: Annotated[str, typer.Option(help="Title in Chinese, as published.")],
+    title_en: Annotated[str, typer.Option(help="Title in English.")],
+    issuer: Annotated[str, typer.Option(help="Who published it, as the page says.")],
+    date_basis: Annotated[
+        str, typer.Option(help=f"Where the date comes from: {', '.join(DATE_BASES)}.")
+    ],
+    reliability: Annotated[str, typer.Option(help="A official, B media, C mirror/aggregator.")],
+    date: Annotated[str, typer.Option(help="Publication date: YYYY, YYYY-MM, YYYY-MM-DD.")] = "",
+    date_note: Annotated[str, typer.Option(help="How the date was read; why unknown.")] = "",
+    url: Annotated[str, typer.Option(help="The page's address.")] = "",
+    note: Annotated[str, typer.Option(help="Caveats.")] = "",
+    folder: Annotated[
+        str, typer.Option(help="Folder under data/sources/ for the copy.")
+    ] = "added",
+) -> None:
+    """Store a source text under data/sources/ and add its sources.csv row with its sha256."""
+    from ipanalysis.data.add_source import add_source as store_source
+
+    fields = {
+        "source_id": source_id,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "issuer": issuer,
+        "date": date,
+        "date_basis": date_basis,
+        "date_note": date_note,
+        "url": url,
+        "reliability": reliability,
+        "note": note,
+    }
+    with _writing():
+        try:
+            stored, row = store_source(text_file, fields, folder=folder)
+        except DataValidationError as err:
+            console.print(
+                "[red]Refused[/red] (nothing written; --id fills source_id, each "
+                "other option the column of its name):",
+                highlight=False,
+            )
+            console.print(str(err), markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+    console.print(
+        f"Stored {stored} (sha256 {row['sha256']}) and added {source_id} to sources.csv; "
+        "next: `ipanalysis validate`.",
+        markup=False,
+        highlight=False,
+    )
 
 
 def _parse_params(pairs: list[str]) -> dict[str, object]:

@@ -11,6 +11,10 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+#: Folders inside the outputs folder that git ignores, so any command may write there: files to
+#: take away (``ipanalysis export``, ``needs``, ``brief``, ``backtest``) and variant runs.
+EXPORT_DIRNAME = "export"
+VARIANTS_DIRNAME = "variants"
 
 
 def data_dir() -> Path:

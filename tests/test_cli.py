@@ -80,7 +80,7 @@ def test_validate_failure_names_the_cell_and_writes_nothing(mini_data, tmp_path,
 
 def test_assess_writes_the_csv_with_the_fixed_columns(mini_data, tmp_path, monkeypatch):
     monkeypatch.setenv("IPANALYSIS_DATA_DIR", str(mini_data))
-    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path))
+    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(tmp_path / "outputs"))
     out = tmp_path / "assessment_tianjin_as-of-2024.csv"
     args = ["assess", "--region", "tianjin", "--as-of", "2024", "--out", str(out)]
     result = runner.invoke(app, args)
@@ -116,7 +116,8 @@ def test_run_refuses_bad_regions_and_parameters_before_running(tmp_path, monkeyp
 
 
 def test_every_command_has_help():
-    for command in ("validate", "assess", "backtest", "run", "needs", "export"):
+    for command in ("validate", "assess", "backtest", "run", "needs", "export", "brief",
+                    "add-source"):  # fmt: skip
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output
 
@@ -290,3 +291,117 @@ def test_as_of_outside_the_years_of_the_data_is_refused(command, year, tmp_path,
     text = " ".join(result.output.split())
     assert f"--as-of {year}: the data supports the years {first}–{last}" in text
     assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+# --- output safety and write failures (issue 17 cases 4, 12, 14; issue 18 "Locked files") ---
+
+#: Every command that writes, with the arguments that make it write into ``out``.
+WRITERS = {
+    "assess": lambda out: ["assess", "--region", "tianjin", "--out", str(out / "a.csv")],
+    "export": lambda out: ["export", "--out", str(out)],
+    "needs": lambda out: ["needs", "--region", "tianjin", "--out", str(out)],
+    "brief": lambda out: ["brief", "--region", "jinnan", "--out", str(out)],
+    "backtest": lambda out: ["backtest", "--out", str(out)],
+}
+
+
+@pytest.fixture
+def scratch_outputs(tmp_path, monkeypatch):
+    """A copy of the tracked outputs' top files in a scratch outputs folder."""
+    outputs = tmp_path / "outputs"
+    (outputs / "tianjin").mkdir(parents=True)
+    for name in ("assessment.csv", "backtest.csv", "tianjin/assessment.csv"):
+        (outputs / name).write_bytes((paths.REPO_ROOT / "outputs" / name).read_bytes())
+    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(outputs))
+    return outputs
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["assess", "--out", "{outputs}/assessment.csv"],
+        ["assess", "--out", "{outputs}/tianjin/assessment.csv"],
+        ["export", "--out", "{outputs}"],
+        ["needs", "--out", "{outputs}/tianjin"],
+        ["brief", "--out", "{outputs}"],
+        ["backtest", "--out", "{outputs}"],
+    ],
+)
+def test_no_command_but_run_writes_into_the_tracked_outputs(args, scratch_outputs):
+    """Issue 17 case 4: assess --out outputs/assessment.csv replaced the committed table."""
+    before = {p: p.read_bytes() for p in scratch_outputs.rglob("*") if p.is_file()}
+    result = runner.invoke(app, [a.format(outputs=scratch_outputs) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "only `ipanalysis run` writes" in " ".join(result.output.split())
+    assert {p: p.read_bytes() for p in scratch_outputs.rglob("*") if p.is_file()} == before
+
+
+def test_commands_write_to_the_ignored_export_folder_by_default(scratch_outputs):
+    for args in (["needs", "--region", "jinnan"], ["brief", "--region", "jinnan"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (scratch_outputs / "export").iterdir()) == [
+        "jinnan-brief.docx",
+        "observations-jinnan-needed.csv",
+    ]
+
+
+def _said_clearly(result, message: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert message in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_a_file_open_in_excel_is_named_and_nothing_is_half_written(
+    command, scratch_outputs, tmp_path, monkeypatch
+):
+    from tests.test_writes import lock
+
+    out = tmp_path / "mine"
+    out.mkdir()
+    names = ("a.csv", "figures.csv", "observations-tianjin-needed.csv", "jinnan-brief.docx")
+    existing = {name: f"old {name}".encode() for name in (*names, "backtest.csv")}
+    for name, data in existing.items():
+        (out / name).write_bytes(data)
+    lock(monkeypatch, *(out / name for name in existing))
+    result = runner.invoke(app, WRITERS[command](out))
+    _said_clearly(result, "is open in another program (Excel, WPS or Word)")
+    assert "Close it and run the command again" in " ".join(result.output.split())
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name in existing} == existing
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary file
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_an_unwritable_out_is_a_message_not_a_traceback(command, scratch_outputs, tmp_path):
+    """Issue 17 case 12: a file in a folder's place gave a traceback."""
+    blocker = tmp_path / "blocker.txt"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    _said_clearly(runner.invoke(app, WRITERS[command](blocker)), "is a file, not a folder")
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_a_read_only_folder_is_a_message(command, scratch_outputs, tmp_path, monkeypatch):
+    """Simulated (tests may run as root, whom a read-only folder does not stop)."""
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    _said_clearly(runner.invoke(app, WRITERS[command](tmp_path)), "permission denied")
+
+
+def test_assess_out_naming_a_folder_is_a_message(scratch_outputs, tmp_path):
+    _said_clearly(
+        runner.invoke(app, ["assess", "--out", str(tmp_path)]),
+        "it is a folder; expected a file name",
+    )
+
+
+def test_run_into_an_unwritable_outputs_folder_is_a_message(tmp_path, monkeypatch):
+    outputs = tmp_path / "outputs"
+    outputs.write_text("a file where the outputs folder should be", encoding="utf-8")
+    monkeypatch.setenv("IPANALYSIS_OUTPUTS_DIR", str(outputs))
+    _said_clearly(runner.invoke(app, ["run", "--region", "jinnan"]), "is a file, not a folder")

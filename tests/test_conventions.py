@@ -22,6 +22,7 @@ STAGES = {
     "ipanalysis.paths": 0,
     "ipanalysis.errors": 0,
     "ipanalysis.exits": 0,
+    "ipanalysis.writes": 0,
     "ipanalysis.data": 1,
     "ipanalysis.model": 2,
     "ipanalysis.assess": 3,

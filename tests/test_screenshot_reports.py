@@ -1,4 +1,4 @@
-"""The screenshot script: skips cleanly without a browser, names files, renders a page."""
+"""The screenshot script: finds Chrome/Edge/Chromium (Windows too), fails without one."""
 
 import importlib.util
 import sys
@@ -18,11 +18,39 @@ def script():
     return module
 
 
-def test_skips_cleanly_without_a_browser(script, monkeypatch, tmp_path, capsys):
+def test_fails_without_a_browser_saying_where_it_looked(script, monkeypatch, tmp_path, capsys):
+    """It said "No Chromium" and exited 0, as if the screenshots had been taken."""
     monkeypatch.setattr(script, "find_browser", lambda: None)
-    assert script.main(["--outputs", str(tmp_path), "--out", str(tmp_path / "png")]) == 0
-    assert "skipping" in capsys.readouterr().out
+    assert script.main(["--outputs", str(tmp_path), "--out", str(tmp_path / "png")]) == 1
+    said = capsys.readouterr().err
+    assert "No Chromium, Chrome or Edge found" in said and "msedge" in said
     assert not (tmp_path / "png").exists()
+
+
+@pytest.mark.parametrize(
+    "variable, below",
+    [
+        ("ProgramFiles(x86)", ("Microsoft", "Edge", "Application", "msedge.exe")),
+        ("ProgramFiles", ("Google", "Chrome", "Application", "chrome.exe")),
+        ("LocalAppData", ("Google", "Chrome", "Application", "chrome.exe")),
+    ],
+)
+def test_finds_edge_and_chrome_where_windows_installs_them(
+    script, monkeypatch, tmp_path, variable, below
+):
+    monkeypatch.setattr(script.shutil, "which", lambda name: None)  # not on PATH
+    browser = tmp_path.joinpath(*below)
+    browser.parent.mkdir(parents=True)
+    browser.write_bytes(b"")
+    assert script.find_browser({variable: str(tmp_path)}) == str(browser)
+    elsewhere = script.find_browser({})  # this machine's own browser, if any
+    assert elsewhere is None or not elsewhere.startswith(str(tmp_path))
+
+
+def test_finds_edge_by_name_on_path(script, monkeypatch):
+    found = {"msedge": r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe"}
+    monkeypatch.setattr(script.shutil, "which", found.get)
+    assert script.find_browser({}) == found["msedge"]
 
 
 def test_names_and_pages(script, tmp_path):

@@ -73,7 +73,9 @@ def check_figures_kept(ds: Dataset, committed: Path | None = None) -> None:
     if not committed.is_file():
         return
     try:
-        assessment = pd.read_csv(committed, dtype={"region": str, "indicator": str})
+        assessment = pd.read_csv(
+            committed, encoding="utf-8-sig", dtype={"region": str, "indicator": str}
+        )
         had, kept = count_targets_with_figures(assessment, ds)
     except (ValueError, KeyError, OSError):  # an unreadable or foreign file: nothing to compare
         return

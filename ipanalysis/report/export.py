@@ -6,14 +6,18 @@ For researchers who work in Excel or WPS: ``ipanalysis export`` writes
   (``selected``) and whether sources disagree about it (``conflict``);
 * ``assessment.csv`` — the verdict on every target;
 * ``columns.csv`` — what every column of the two means (Chinese and English);
-* ``ipanalysis-export.xlsx`` — the three as sheets.
+* ``ipanalysis-export.xlsx`` — the three as sheets (:mod:`ipanalysis.report.workbook`: Chinese
+  and English headers, number formats, frozen header, filters).
 
-The files go to ``outputs/export/`` (ignored by git) or the folder given, never over a
-tracked file.
+Both tables carry the Chinese and English names of the region and the indicator beside the
+ids. The CSVs are UTF-8 with a BOM, so Excel on a Chinese Windows opens them correctly
+(:func:`ipanalysis.report.files.write_csv`). The files go to ``outputs/export/`` (ignored by
+git) or the folder given, never into the tracked outputs.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -24,13 +28,53 @@ from ipanalysis.data.dataset import Dataset
 from ipanalysis.report.files import write_csv
 from ipanalysis.report.lookups import with_indicator_names
 from ipanalysis.report.tables import assessment_table
+from ipanalysis.report.workbook import CutCell, workbook_bytes
+from ipanalysis.writes import write_bytes_atomic
 
 #: Workbook file name.
 WORKBOOK_NAME = "ipanalysis-export.xlsx"
-#: Default folder under the outputs folder (git-ignored).
-EXPORT_SUBDIR = "export"
 #: The description of a column the specification lacks (the tests require none to).
 _UNDESCRIBED = ("（无说明）", "(no description)")
+#: Names put after an id column: the region's, then the indicator's.
+_NAMES = ["region_name_zh", "region_name_en", "name_zh", "name_en", "unit"]
+#: Columns of the column sheet (each described in the specification too).
+COLUMN_SHEET_COLUMNS = [
+    "sheet", "column", "label_zh", "label_en", "format", "description_zh", "description_en",
+]  # fmt: skip
+
+
+@dataclass
+class Export:
+    """What :func:`export_all` wrote: the files, and the workbook cells cut to Excel's limit."""
+
+    files: list[Path]
+    cut: list[CutCell] = field(default_factory=list)
+
+
+def with_names(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
+    """Return ``frame`` with the region's and the indicator's names beside the two ids.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table with ``region`` and ``indicator`` columns.
+    dataset : Dataset
+        For the names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``region, region_name_zh, region_name_en, indicator, name_zh, name_en, unit``, then
+        the other columns in their order; unknown ids are their own names.
+    """
+    regions = dataset.regions.set_index("region_id")[["name_zh", "name_en"]]
+    regions.columns = ["region_name_zh", "region_name_en"]
+    out = with_indicator_names(frame.drop(columns=_NAMES, errors="ignore"), dataset)
+    out = out.merge(regions, left_on="region", right_index=True, how="left")
+    for col in regions.columns:
+        out[col] = out[col].fillna(out["region"])
+    first = ["region", *_NAMES[:2], "indicator", *_NAMES[2:]]
+    return out[first + [c for c in out.columns if c not in first]]
 
 
 def figures_export(dataset: Dataset) -> pd.DataFrame:
@@ -44,20 +88,19 @@ def figures_export(dataset: Dataset) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``dataset.observations`` with ``name_zh, name_en, unit`` after ``indicator`` and a
-        ``conflict`` column; sorted by region, indicator, year, period, source.
+        ``dataset.observations`` with the names (:func:`with_names`) and a ``conflict``
+        column; sorted by region, indicator, year, period, source.
     """
-    obs = with_indicator_names(dataset.observations, dataset)
+    obs = dataset.observations.copy()
     keys = ["region", "indicator", "year", "period"]
     clashing = set(map(tuple, dataset.conflicts[keys].to_numpy()))
     obs["conflict"] = [tuple(k) in clashing for k in obs[keys].to_numpy()]
-    first = ["region", "indicator", "name_zh", "name_en", "unit"]
-    cols = first + [c for c in obs.columns if c not in first]
-    return obs[cols].sort_values([*keys, "source"], kind="stable").reset_index(drop=True)
+    obs = obs.sort_values([*keys, "source"], kind="stable")
+    return with_names(obs, dataset).reset_index(drop=True)
 
 
 def columns_export(*tables: tuple[str, pd.DataFrame]) -> pd.DataFrame:
-    """Return one row per column of each exported table, with what it means.
+    """Return one row per column of each exported table, from the column specification.
 
     Parameters
     ----------
@@ -67,21 +110,22 @@ def columns_export(*tables: tuple[str, pd.DataFrame]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``sheet, column, description_zh, description_en``; a column without a description
-        says so (the test suite requires none of the shipped ones to).
+        :data:`COLUMN_SHEET_COLUMNS`; a column without a description says so (the test
+        suite requires none of the shipped ones to).
     """
     rows = []
     for sheet, table in tables:
         for col in table.columns:
             spec = SPEC.get(col)
+            labels = (spec.label_zh, spec.label_en, spec.format) if spec else ("", "", "")
             zh, en = (spec.description_zh, spec.description_en) if spec else _UNDESCRIBED
             rows.append(
-                {"sheet": sheet, "column": col, "description_zh": zh, "description_en": en}
+                dict(zip(COLUMN_SHEET_COLUMNS, (sheet, col, *labels, zh, en), strict=True))
             )
-    return pd.DataFrame(rows, columns=["sheet", "column", "description_zh", "description_en"])
+    return pd.DataFrame(rows, columns=COLUMN_SHEET_COLUMNS)
 
 
-def export_all(dataset: Dataset, out_dir: Path | None = None) -> list[Path]:
+def export_all(dataset: Dataset, out_dir: Path | None = None) -> Export:
     """Write the figures, the assessment and the column notes as CSVs and one workbook.
 
     Parameters
@@ -93,22 +137,21 @@ def export_all(dataset: Dataset, out_dir: Path | None = None) -> list[Path]:
 
     Returns
     -------
-    list of pathlib.Path
-        The files written: three CSVs and the ``.xlsx``.
+    Export
+        The files written (three CSVs and the ``.xlsx``), and the workbook cells cut to
+        Excel's limit (the CSVs keep the whole text).
+
+    Raises
+    ------
+    ipanalysis.writes.WriteError
+        A file is open in another program or the folder cannot be written; each file is
+        either the previous one or the complete new one.
     """
-    out = Path(out_dir) if out_dir is not None else paths.outputs_dir() / EXPORT_SUBDIR
+    out = Path(out_dir) if out_dir is not None else paths.outputs_dir() / paths.EXPORT_DIRNAME
     figures = figures_export(dataset)
-    assessment = assessment_table(dataset, target_years=None)
+    assessment = with_names(assessment_table(dataset, target_years=None), dataset)
     sheets = {"figures": figures, "assessment": assessment}
     sheets["columns"] = columns_export(*sheets.items())
     written = [write_csv(table, out / f"{name}.csv") for name, table in sheets.items()]
-    workbook = out / WORKBOOK_NAME
-    tmp = out / f".{WORKBOOK_NAME}.tmp"
-    try:  # readers see the old workbook or the complete new one
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, table in sheets.items():
-                table.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, 0))
-        tmp.replace(workbook)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return [*written, workbook]
+    workbook, cut = workbook_bytes(sheets)
+    return Export([*written, write_bytes_atomic(out / WORKBOOK_NAME, workbook)], cut)

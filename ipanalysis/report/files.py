@@ -1,62 +1,114 @@
-"""Files for people and for git: deterministic CSV tables, written atomically.
+r"""Files for people and for git: deterministic CSV tables that Excel and WPS open as written.
 
-Readers see the old file or the complete new one, never a part; the same table gives the same
-bytes on every machine (floats rounded to :data:`CSV_SIGNIFICANT_DIGITS` significant digits).
+One writer, :func:`write_csv`, for every CSV the package makes (the assessments, the track
+record, the templates of figures needed, the export):
+
+* **whole or not at all** (:func:`ipanalysis.writes.write_bytes_atomic`): readers see the old
+  file or the complete new one; a file open in Excel is named in the error, never half-written;
+* **UTF-8 with a BOM**: Excel on a Chinese Windows reads a CSV without one in the local code
+  page (GBK) and garbles the Chinese; pandas and the package's readers skip the BOM;
+* **no formulas** (:func:`spreadsheet_text`, OWASP "CSV injection"): a text cell that Excel
+  would read as a formula gets a leading ``'``;
+* **the same bytes on every machine**: floats rounded to :data:`CSV_SIGNIFICANT_DIGITS`
+  significant digits, ``\n`` line ends.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import tempfile
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ipanalysis import paths
+from ipanalysis.writes import write_bytes_atomic
 
 #: Significant digits kept in the CSV outputs (stable across platforms' last-bit noise).
 CSV_SIGNIFICANT_DIGITS = 10
 #: The track record's tables in an outputs folder: the forecast scores by situation, the past
 #: targets, and their Brier scores and reliability by p band.
 BACKTEST_FILES = ("backtest.csv", "backtest_targets.csv", "backtest_reliability.csv")
+#: The Word brief of a region, beside its reports (:mod:`ipanalysis.report.brief`).
+BRIEF_SUFFIX = "-brief.docx"
+#: The encoding of every CSV written: UTF-8 with a byte-order mark (Excel needs it).
+CSV_ENCODING = "utf-8-sig"
+#: First characters that make Excel or WPS read a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A cell that is a plain number (``-5``, ``+1.5e3``): a spreadsheet reads it as that number.
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
-def write_csv_atomic(df: pd.DataFrame, path: Path, *, encoding: str = "utf-8") -> Path:
-    r"""Write a CSV so that readers see the old file or the complete new one, never a part.
+def brief_name(region: str) -> str:
+    """Return the file name of a region's Word brief: ``<region>-brief.docx``."""
+    return f"{region}{BRIEF_SUFFIX}"
+
+
+def reads_as_formula(text: str) -> bool:
+    """Say whether a spreadsheet would take ``text`` for a formula (not a plain number).
 
     Parameters
     ----------
-    df
-        The table; written without the index, UTF-8, ``\\n`` line ends, floats as repr.
-    path
-        Destination; its folder is created if needed.
-    encoding
-        ``"utf-8"``; ``"utf-8-sig"`` adds a BOM for files meant for Excel/WPS.
+    text : str
+        A cell's text.
 
     Returns
     -------
-    pathlib.Path
-        ``path``.
+    bool
+        True when it starts with one of :data:`FORMULA_STARTS` and is not a number.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
-            df.to_csv(f, index=False, lineterminator="\n")
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def spreadsheet_text(value: Any) -> Any:
+    """Return a CSV cell that Excel and WPS show as text, never run as a formula.
+
+    Parameters
+    ----------
+    value : object
+        A cell; only strings are changed.
+
+    Returns
+    -------
+    object
+        ``"'" + value`` for a string that :func:`reads_as_formula` (``=HYPERLINK(…)`` →
+        ``'=HYPERLINK(…)``); anything else unchanged.
+    """
+    if isinstance(value, str) and reads_as_formula(value):
+        return "'" + value
+    return value
+
+
+def unprefixed_text(value: Any) -> Any:
+    """Undo :func:`spreadsheet_text` when reading a CSV back: ``'=x`` → ``=x``.
+
+    Parameters
+    ----------
+    value : object
+        A cell as read.
+
+    Returns
+    -------
+    object
+        A string that is ``'`` followed by formula-like text, without the ``'``; anything else
+        unchanged.
+    """
+    if isinstance(value, str) and value.startswith("'") and reads_as_formula(value[1:]):
+        return value[1:]
+    return value
+
+
+def _line_breaks_as_lf(value: Any) -> Any:
+    r"""Write a line break inside a cell as ``\n``, as Excel does (Alt+Enter).
+
+    Python's CSV writer (3.11) quotes a cell holding ``\n`` but not one holding only ``\r``,
+    which every spreadsheet then reads as the end of the row.
+    """
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def _round_significant(value: Any, digits: int) -> Any:
@@ -66,11 +118,12 @@ def _round_significant(value: Any, digits: int) -> Any:
 
 
 def write_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    r"""Write a table as a deterministic CSV, atomically.
+    r"""Write a table as a deterministic CSV that Excel and WPS open correctly, atomically.
 
-    UTF-8 without BOM, ``\n`` line ends, no index, floats rounded to
+    UTF-8 with BOM, ``\n`` line ends, no index, floats rounded to
     :data:`CSV_SIGNIFICANT_DIGITS` significant digits and written in Python's shortest repr,
-    missing values as empty cells. Readers see the old file or the complete new one.
+    missing values as empty cells, text that would read as a formula prefixed with ``'``
+    (:func:`spreadsheet_text`), line breaks inside a cell as ``\n``.
 
     Parameters
     ----------
@@ -83,12 +136,21 @@ def write_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     -------
     pathlib.Path
         The path written.
+
+    Raises
+    ------
+    ipanalysis.writes.WriteError
+        The file is open in another program, or the folder cannot be written; the previous
+        file is unchanged.
     """
     out = table.copy()
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col]):
             out[col] = out[col].map(lambda v: _round_significant(v, CSV_SIGNIFICANT_DIGITS))
-    return write_csv_atomic(out, Path(path))
+        elif not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v: _line_breaks_as_lf(spreadsheet_text(v)))
+    text = out.to_csv(index=False, lineterminator="\n")
+    return write_bytes_atomic(Path(path), text.encode(CSV_ENCODING))
 
 
 def write_assessment_csv(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:

@@ -23,7 +23,7 @@ from ipanalysis.assess.required import required_path
 from ipanalysis.data.dataset import Dataset
 from ipanalysis.data.regions import reportable_region_ids
 from ipanalysis.formats import fmt_number, is_missing
-from ipanalysis.report.files import write_csv_atomic
+from ipanalysis.report.files import write_csv
 from ipanalysis.report.lookups import indicator_names, indicator_row
 from ipanalysis.report.tables import assessment_table
 from ipanalysis.report.text import target_text
@@ -311,7 +311,7 @@ def needs_template(
 
 
 def write_needs_template(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a template as UTF-8 with BOM (so Excel and WPS open the Chinese correctly).
+    """Write a template with :func:`~ipanalysis.report.files.write_csv` (BOM: Excel reads it).
 
     Parameters
     ----------
@@ -325,7 +325,7 @@ def write_needs_template(frame: pd.DataFrame, path: Path) -> Path:
     pathlib.Path
         ``path``.
     """
-    return write_csv_atomic(frame, path, encoding="utf-8-sig")
+    return write_csv(frame, path)
 
 
 def write_needs_templates(

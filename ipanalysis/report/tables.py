@@ -20,7 +20,7 @@ from ipanalysis.data.dataset import Dataset
 from ipanalysis.data.regions import requested_regions
 from ipanalysis.formats import fmt_number, fmt_pct, fmt_year, is_missing
 from ipanalysis.model.growth import TREND_COLUMNS, compute_trends, yoy_growth
-from ipanalysis.report.files import BACKTEST_FILES
+from ipanalysis.report.files import BACKTEST_FILES, unprefixed_text
 from ipanalysis.report.labels import CONFIDENCE_LABELS, likelihood_text, status_label
 from ipanalysis.report.lookups import indicator_row, with_indicator_names
 from ipanalysis.report.text import plain_note, target_text
@@ -103,7 +103,7 @@ def assessment_table(
 
 
 def read_assessment_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read an assessment CSV (:func:`ipanalysis.report.files.write_csv`; empty cells missing).
+    """Read an assessment CSV (:func:`ipanalysis.report.files.write_csv`: with or without a BOM).
 
     Parameters
     ----------
@@ -113,9 +113,13 @@ def read_assessment_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The table with text cells as strings and numbers as floats/ints.
+        The table with text cells as strings (as they were before
+        :func:`~ipanalysis.report.files.spreadsheet_text`) and numbers as floats/ints.
     """
-    return pd.read_csv(path, encoding="utf-8", keep_default_na=False, na_values=[""])
+    table = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+    text = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    table[text] = table[text].map(unprefixed_text)
+    return table
 
 
 def status_counts(
@@ -355,7 +359,9 @@ def track_record(outputs_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     found = {}
     for name in BACKTEST_FILES:
         try:
-            found[name] = pd.read_csv(folder / name, keep_default_na=False, na_values=[""])
+            found[name] = pd.read_csv(
+                folder / name, encoding="utf-8-sig", keep_default_na=False, na_values=[""]
+            )
         except (OSError, ValueError, pd.errors.ParserError):
             continue
     return found

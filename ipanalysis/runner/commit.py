@@ -9,12 +9,13 @@ set is being swapped, so a set is either the old one or the new one, never a mix
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import shutil
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ipanalysis.report.files import brief_name
+from ipanalysis.report.needs import template_name
 from ipanalysis.runner.interrupt import deferred_interrupt
 from ipanalysis.runner.plan import (
     ASSESSMENT_CSV,
@@ -24,22 +25,24 @@ from ipanalysis.runner.plan import (
     STAGING_PREFIX,
 )
 from ipanalysis.runner.results import NotebookResult, RunSummary
+from ipanalysis.writes import WriteError, replace_all
 
 
-def _replace_dir(new: Path, target: Path, trash: Path) -> None:
-    """Swap folder ``new`` in at ``target``; the old one goes to ``trash``, then is removed."""
+def _replace_dir(new: Path, target: Path, aside: Path) -> None:
+    """Swap folder ``new`` in at ``target``, or leave ``target`` as it was (a file open in it).
+
+    The old folder is moved into ``aside`` (the staging folder), then removed.
+    """
     with deferred_interrupt():
-        if target.exists():
-            os.replace(target, trash)
-        os.replace(new, target)
-    shutil.rmtree(trash, ignore_errors=True)
+        replace_all([(new, target)], aside)
 
 
-def _replace_files(new_dir: Path, target_dir: Path, names: Iterable[str], stale: Iterable[Path]):
-    """Move files ``names`` from ``new_dir`` into ``target_dir`` and delete ``stale`` ones."""
+def _replace_files(
+    new_dir: Path, target_dir: Path, names: Iterable[str], stale: Iterable[Path], aside: Path
+) -> None:
+    """Move files ``names`` from ``new_dir`` to ``target_dir`` (all or none); delete ``stale``."""
     with deferred_interrupt():
-        for name in names:
-            os.replace(new_dir / name, target_dir / name)
+        replace_all([(new_dir / name, target_dir / name) for name in names], aside)
         for path in stale:
             path.unlink(missing_ok=True)
 
@@ -64,8 +67,10 @@ def commit_outputs(summary: RunSummary, staging: Path, outputs: Path, keys: Sequ
 
     After a region failed, the new overview is *not* swapped in either
     (:attr:`RunSummary.withheld`): it would show that region's new verdicts beside the
-    region's folder that still shows the old ones. The overview and the failed region's
-    folder then both show the previous run; the run drops their manifest entries
+    region's folder that still shows the old ones. A set that cannot be swapped in because a
+    file of it is open in another program (Excel, WPS, Word on Windows) fails the same way,
+    its error naming the file to close. The overview and the failed region's folder then
+    both show the previous run; the run drops their manifest entries
     (:func:`ipanalysis.runner.run._record`), so the next run redoes both whether or not
     anything changed, and clears ``_failed/<key>`` once the set succeeds.
 
@@ -100,14 +105,12 @@ def commit_outputs(summary: RunSummary, staging: Path, outputs: Path, keys: Sequ
                 summary.withheld.append(key)
                 final_results.extend(results)
                 continue
-            stage = staging / key
-            if key == OVERVIEW_KEY:
-                rerun = {r.notebook for r in executed}
-                _commit_overview(stage, outputs, figures=OVERVIEW_NOTEBOOK in rerun)
-            else:
-                kept = [r.notebook for r in results if r.skipped]
-                carry_over(outputs / key, stage, kept)
-                _replace_dir(stage, outputs / key, staging / f"{key}.old")
+            try:
+                _swap_in(key, results, staging, outputs)
+            except WriteError as err:  # a file of the set is open elsewhere: keep the old set
+                failed_regions.append(key)
+                final_results += [*results, NotebookResult(key, SWAP_STEP, False, 0.0, str(err))]
+                continue
             _remove_failed(failed_root, key)
             summary.written.append(key)
             final_results.extend(results)
@@ -115,7 +118,7 @@ def commit_outputs(summary: RunSummary, staging: Path, outputs: Path, keys: Sequ
         staged_failed = staging / FAILED_DIRNAME / key
         if staged_failed.exists():
             failed_root.mkdir(exist_ok=True)
-            _replace_dir(staged_failed, failed_root / key, staging / f"{key}.failed.old")
+            _replace_dir(staged_failed, failed_root / key, staging)
         for result in results:
             if result.failed_notebook is not None:
                 moved = failed_root / key / result.failed_notebook.name
@@ -126,12 +129,30 @@ def commit_outputs(summary: RunSummary, staging: Path, outputs: Path, keys: Sequ
         failed_root.rmdir()
 
 
-#: Files a table writer makes beside its table (same inputs): the region's template of the
-#: figures needed is written with its assessment (:func:`ipanalysis.runner.run._write_assessment`).
-TABLE_COMPANIONS = {ASSESSMENT_CSV: "observations-*-needed.csv"}
+def table_companions(name: str, key: str) -> list[str]:
+    """Return the files a table writer makes beside its table, from the same inputs.
+
+    A region's assessment (:func:`ipanalysis.runner.run._write_assessment`) comes with the
+    region's template of the figures needed and its Word brief; the overview's has none.
+
+    Parameters
+    ----------
+    name : str
+        The table's file name (``assessment.csv``).
+    key : str
+        The output set: a region id or ``"overview"``.
+
+    Returns
+    -------
+    list of str
+        File names in the set's folder.
+    """
+    if name == ASSESSMENT_CSV and key != OVERVIEW_KEY:
+        return [template_name(key), brief_name(key)]
+    return []
 
 
-def owned_files(folder: Path, name: str) -> list[Path]:
+def owned_files(folder: Path, name: str, key: str) -> list[Path]:
     """Return the files of ``folder`` that notebook (or table) ``name`` made.
 
     Parameters
@@ -140,7 +161,9 @@ def owned_files(folder: Path, name: str) -> list[Path]:
         An output set's folder.
     name : str
         A notebook's name (``forecast``: its ``.ipynb``, ``.html`` and ``forecast-*.png``)
-        or a table's file name (``assessment.csv``).
+        or a table's file name (``assessment.csv``, with its :func:`table_companions`).
+    key : str
+        The output set: a region id or ``"overview"``.
 
     Returns
     -------
@@ -148,9 +171,7 @@ def owned_files(folder: Path, name: str) -> list[Path]:
         The existing files, sorted.
     """
     if "." in name:
-        candidates = [folder / name]
-        if name in TABLE_COMPANIONS:
-            candidates += sorted(folder.glob(TABLE_COMPANIONS[name]))
+        candidates = [folder / n for n in (name, *sorted(table_companions(name, key)))]
     else:
         candidates = [folder / f"{name}.ipynb", folder / f"{name}.html"]
         candidates += sorted(folder.glob(f"{name}-*.png"))
@@ -170,8 +191,29 @@ def carry_over(current: Path, stage: Path, names: Iterable[str]) -> None:
         Notebooks and tables that were not rerun.
     """
     for name in names:
-        for path in owned_files(current, name):
+        for path in owned_files(current, name, current.name):
             shutil.copyfile(path, stage / path.name)
+
+
+#: How a result names the swap of a finished set into the outputs (when it fails).
+SWAP_STEP = "(swap into outputs)"
+
+
+def _swap_in(key: str, results: Sequence[NotebookResult], staging: Path, outputs: Path) -> None:
+    """Swap one finished set into ``outputs``: a region's folder, or the overview's files.
+
+    Raises
+    ------
+    ipanalysis.writes.WriteError
+        A file of the set is open in another program (Windows); the set is as it was.
+    """
+    stage = staging / key
+    if key == OVERVIEW_KEY:
+        rerun = {r.notebook for r in results if not r.skipped}
+        _commit_overview(stage, outputs, staging, figures=OVERVIEW_NOTEBOOK in rerun)
+    else:
+        carry_over(outputs / key, stage, [r.notebook for r in results if r.skipped])
+        _replace_dir(stage, outputs / key, staging)
 
 
 def _remove_failed(failed_root: Path, key: str) -> None:
@@ -182,7 +224,7 @@ def _remove_failed(failed_root: Path, key: str) -> None:
         failed_root.rmdir()
 
 
-def _commit_overview(stage: Path, outputs: Path, figures: bool) -> None:
+def _commit_overview(stage: Path, outputs: Path, aside: Path, figures: bool) -> None:
     """Move the overview files into the top of ``outputs``; with ``figures``, drop stale ones."""
     new_names = sorted(p.name for p in stage.iterdir() if p.is_file() and p.name[0] != ".")
     stale = []
@@ -192,4 +234,4 @@ def _commit_overview(stage: Path, outputs: Path, figures: bool) -> None:
             for p in outputs.glob(f"{OVERVIEW_NOTEBOOK}-*.png")
             if p.is_file() and p.name not in new_names
         ]
-    _replace_files(stage, outputs, new_names, stale)
+    _replace_files(stage, outputs, new_names, stale, aside)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ipanalysis import paths
 from ipanalysis.data.vintage import as_of_problem
 from ipanalysis.vocab import RELIABILITY_GRADES
 
@@ -36,7 +37,7 @@ NOTEBOOK_TITLES = {
     OVERVIEW_NOTEBOOK: "目标总览 Overview",
 }
 #: Where variant runs (non-default parameters) write, inside the outputs folder (git-ignored).
-VARIANTS_DIRNAME = "variants"
+VARIANTS_DIRNAME = paths.VARIANTS_DIRNAME
 #: Short labels of the usual options in a variant's folder name.
 VARIANT_LABELS = {"as_of": "as-of", "min_reliability": "min", "interval_level": "level"}
 #: Names the runner sets itself, and the option of ``ipanalysis run`` that sets them.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,12 @@ from ipanalysis.model.damped import estimate_pools
 from ipanalysis.report.files import BACKTEST_FILES, write_backtest, write_csv
 from ipanalysis.report.needs import write_needs_templates
 from ipanalysis.runner import manifest
-from ipanalysis.runner.commit import commit_outputs, owned_files, remove_orphan_staging
+from ipanalysis.runner.commit import (
+    commit_outputs,
+    owned_files,
+    remove_orphan_staging,
+    table_companions,
+)
 from ipanalysis.runner.execute import default_jobs, describe_error, execute_jobs
 from ipanalysis.runner.interrupt import deferred_interrupt, interrupt_guard
 from ipanalysis.runner.plan import (
@@ -45,6 +49,7 @@ from ipanalysis.runner.plan import (
 )
 from ipanalysis.runner.results import NotebookResult, RunSummary
 from ipanalysis.scope import Scope
+from ipanalysis.writes import ensure_folder, make_temp_folder
 
 
 @dataclass(frozen=True)
@@ -185,9 +190,7 @@ def run_notebooks(
 
     with interrupt_guard():
         summary = RunSummary(outputs_dir=outputs, regions=list(run_regions))
-        outputs.mkdir(parents=True, exist_ok=True)
-        remove_orphan_staging(outputs)
-        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=outputs))
+        staging = _make_staging(outputs)
         try:
             all_jobs = plan_jobs(
                 run_regions,
@@ -214,6 +217,19 @@ def run_notebooks(
             shutil.rmtree(staging, ignore_errors=True)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _make_staging(outputs: Path) -> Path:
+    """Create the run's staging folder in ``outputs`` (created too), or say why it cannot be.
+
+    Raises
+    ------
+    ipanalysis.writes.WriteError
+        ``outputs`` is a file, read-only, or cannot be created: before anything ran.
+    """
+    ensure_folder(outputs)
+    remove_orphan_staging(outputs)
+    return make_temp_folder(outputs, f"{STAGING_PREFIX}{os.getpid()}-")
 
 
 def _execute(
@@ -304,8 +320,10 @@ def _fresh(
             continue
         key, name = entry.split("/", 1)
         folder = outputs if key == OVERVIEW_KEY else outputs / key
-        files = {p.name for p in owned_files(folder, name)}
-        needed = {name} if "." in name else {f"{name}.ipynb", f"{name}.html"}
+        files = {p.name for p in owned_files(folder, name, key)}
+        needed = {f"{name}.ipynb", f"{name}.html"}
+        if "." in name:
+            needed = {name, *table_companions(name, key)}
         if needed <= files:
             fresh.add(entry)
     return fresh
@@ -427,8 +445,9 @@ def _write_assessment(
     """Write the assessment CSV for ``regions`` (None: all reportable) in the run's scope.
 
     A region's set also gets its template of the figures that would settle its
-    insufficient-data targets (:func:`~ipanalysis.report.needs.write_needs_templates`), made
-    from the same assessment and so from the same inputs.
+    insufficient-data targets (:func:`~ipanalysis.report.needs.write_needs_templates`) and
+    its Word brief (:func:`~ipanalysis.report.brief.write_brief`), made from the same
+    assessment and so from the same inputs (:func:`~ipanalysis.runner.commit.table_companions`).
     """
     covered = regions if regions is not None else reportable_region_ids(dataset.regions)
     table = assess(dataset, scope, regions=covered)
@@ -437,6 +456,10 @@ def _write_assessment(
         write_needs_templates(
             dataset, table, regions=regions, out_dir=path.parent, as_of=scope.as_of
         )
+        from ipanalysis.report.brief import write_brief  # docx and plots: only when needed
+
+        for region in regions:
+            write_brief(dataset, table, region, scope, path.parent)
 
 
 def _write_assessments(

@@ -58,7 +58,8 @@ def test_filled_template_turns_a_nankai_target_into_a_verdict(data_copy, tmp_pat
 
     result = runner.invoke(app, ["needs", "--region", "nankai"])
     assert result.exit_code == 0, result.output
-    path = tmp_path / "outputs" / "nankai" / template_name("nankai")
+    path = tmp_path / "outputs" / "export" / template_name("nankai")  # not over the run's
+    assert not (tmp_path / "outputs" / "nankai").exists()
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
     template = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert list(template.columns) == TEMPLATE_COLUMNS

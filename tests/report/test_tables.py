@@ -181,7 +181,8 @@ def test_write_csv_is_deterministic_and_rounded(tmp_path):
     )
     path = write_csv(frame, tmp_path / "sub" / "t.csv")
     text = path.read_bytes()
-    assert text == b"a,b,c\nx,0.3,2024\n\xe4\xb8\xad\xe6\x96\x87,0.3333333333,\n"
+    bom = b"\xef\xbb\xbf"  # Excel on a Chinese Windows reads UTF-8 only with it
+    assert text == bom + b"a,b,c\nx,0.3,2024\n\xe4\xb8\xad\xe6\x96\x87,0.3333333333,\n"
     write_csv(frame, path)
     assert path.read_bytes() == text
     assert stat.S_IMODE(path.stat().st_mode) & 0o044  # readable by others, unlike mkstemp's

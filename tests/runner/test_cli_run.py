@@ -56,5 +56,5 @@ def test_assess_prints_and_writes_nothing_unless_asked(mini_data, tmp_path, monk
     target = tmp_path / "elsewhere" / "tianjin.csv"
     result = runner.invoke(app, ["assess", "--region", "tianjin", "--out", str(target)])
     assert result.exit_code == 0, result.output
-    assert target.read_text(encoding="utf-8").startswith("region,indicator,target_year")
+    assert target.read_text(encoding="utf-8-sig").startswith("region,indicator,target_year")
     assert not out.exists()

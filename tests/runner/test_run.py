@@ -14,6 +14,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from ipanalysis import paths, runner
 from ipanalysis.runner import RunConfigError, clean_notebook, extract_figures, run_notebooks
 from ipanalysis.runner import run as run_module
+from ipanalysis.runner.commit import SWAP_STEP, table_companions
+from ipanalysis.writes import WriteError
+from tests.test_writes import lock
 
 # A 1x1 PNG.
 PNG_B64 = (
@@ -74,6 +77,8 @@ def fake_package(monkeypatch):
         path.parent.mkdir(parents=True, exist_ok=True)
         label = "all" if regions is None else ",".join(regions)
         path.write_text(f"regions,level\n{label},{scope.interval_level}\n")
+        for name in table_companions(path.name, path.parent.name):  # template, brief
+            (path.parent / name).write_text(f"{name} of {label}\n")
 
     monkeypatch.setattr(run_module, "_write_assessment", write)
     monkeypatch.setattr(run_module, "_refresh_backtest", lambda *args: {})  # needs real data
@@ -174,14 +179,18 @@ def test_run_writes_every_output_and_no_staging(fake_package, nbdir, tmp_path):
     assert summary.written == ["binhai", "tianjin", "overview"]
     for region in ("binhai", "tianjin"):
         names = sorted(p.name for p in (out / region).iterdir())
-        assert names == [
-            "assessment.csv",
-            "forecast.html",
-            "forecast.ipynb",
-            "trends-dot.png",
-            "trends.html",
-            "trends.ipynb",
-        ]
+        assert names == sorted(
+            [
+                "assessment.csv",
+                "forecast.html",
+                "forecast.ipynb",
+                "trends-dot.png",
+                "trends.html",
+                "trends.ipynb",
+                f"observations-{region}-needed.csv",
+                f"{region}-brief.docx",
+            ]
+        )
         assert (
             (out / region / "assessment.csv").read_text().startswith(f"regions,level\n{region},")
         )
@@ -350,6 +359,51 @@ def test_interrupted_run_leaves_no_staging_and_keeps_outputs(
         _run(nbdir, out, ["binhai"])
     assert _tree(out) == before
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+def test_a_file_open_in_excel_keeps_its_set_and_is_named(
+    fake_package, monkeypatch, nbdir, tmp_path
+):
+    """Issue 18: a file open in Excel/WPS (Windows refuses to move it) gave a traceback."""
+    out = tmp_path / "out"
+    assert _run(nbdir, out, ["binhai", "tianjin"]).ok
+    before = _tree(out)
+    _write(_notebook("print('changed', region)"), nbdir / "forecast.ipynb")
+    real = os.replace
+
+    def unchanged(*prefixes: str) -> bool:
+        now = _tree(out)
+        return {n: now.get(n) for n in before if n.startswith(prefixes)} == {
+            n: d for n, d in before.items() if n.startswith(prefixes)
+        }
+
+    lock(monkeypatch, out / "tianjin")  # a file in tianjin/ is open in Excel
+    summary = _run(nbdir, out, ["binhai", "tianjin"])
+    assert [(f.key, f.notebook) for f in summary.failures] == [("tianjin", SWAP_STEP)]
+    assert "a file in it is open in another program" in summary.failures[0].error
+    assert "Close it and run the command again" in str(summary)
+    assert summary.written == ["binhai"] and summary.withheld == ["overview"]
+    assert unchanged("tianjin/", "overview", "assessment.csv")
+    assert not unchanged("binhai/")
+
+    monkeypatch.setattr(os, "replace", real)
+    lock(monkeypatch, out / "assessment.csv")  # now the overview's table is open in Excel
+    summary = _run(nbdir, out, ["binhai", "tianjin"])
+    assert [(f.key, f.notebook) for f in summary.failures] == [("overview", SWAP_STEP)]
+    assert "assessment.csv is open in another program" in summary.failures[0].error
+    assert unchanged("overview", "assessment.csv")  # all the overview's files or none
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging, no copies
+
+    monkeypatch.setattr(os, "replace", real)  # closed: the next run swaps the overview in
+    again = _run(nbdir, out, ["binhai", "tianjin"])
+    assert again.ok and again.written[-1] == "overview", str(again)
+
+
+def test_an_outputs_folder_that_cannot_be_written_is_said(fake_package, nbdir, tmp_path):
+    out = tmp_path / "out"
+    out.write_text("a file where the outputs folder should be", encoding="utf-8")
+    with pytest.raises(WriteError, match="is a file, not a folder"):
+        _run(nbdir, out, ["binhai"])
 
 
 def test_orphaned_staging_of_dead_process_is_removed(fake_package, nbdir, tmp_path):
