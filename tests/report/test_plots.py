@@ -142,3 +142,75 @@ def test_target_star_is_not_clipped_and_unit_is_horizontal(mini):
     (star,) = [line for line in ax.lines if line.get_marker() == "*"]
     assert not star.get_clip_on()
     assert ax.get_ylabel() == ""  # the unit is in the title, not a sideways label
+
+
+# --- issue 19: the interval at every forecast year, legends inside, leans marked -------------
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return read_dataset()
+
+
+def _fit(dataset, indicator):
+    from ipanalysis.model.damped import estimate_pools, fit_assessment_trend
+
+    series = dataset.series()
+    obs = series[(series["region"] == "tianjin") & (series["indicator"] == indicator)]
+    return fit_assessment_trend(obs, "stock", pools=estimate_pools(series, dataset.indicators))
+
+
+@pytest.mark.parametrize("ahead, drawn", [(1, "bar"), (3, "band")])
+def test_the_interval_is_drawn_at_every_forecast_year(shipped, ahead, drawn):
+    # issue 19: a one-year-ahead band was NaN but at one year, so nothing was filled
+    fit = _fit(shipped, "valid_invention_patents")
+    ax = Figure().subplots()
+    values, how = plots._draw_trend(ax, fit, int(fit.last_year) + ahead, 0.8)
+    assert how == drawn and len(ax.collections) == 1
+    if drawn == "band":  # from the last figure (no width there) to the target year
+        (band,) = ax.collections
+        xs = band.get_paths()[0].vertices[:, 0]
+        assert xs.min() == fit.last_year and xs.max() == fit.last_year + ahead
+    assert max(values[-1]) > fit.values[-1]  # the upper end is part of the axis range
+
+
+def test_every_one_year_ahead_panel_shows_its_interval(shipped):
+    assessment = report.assessment_table(shipped, regions=["tianjin"])
+    fig = plots.plot_forecasts(shipped, assessment)
+    shown = assessment[assessment["n_points"] > 0].reset_index(drop=True)
+    one_year = shown.index[(shown["target_year"] - shown["latest_year"]) == 1]
+    assert len(one_year)
+    for i in one_year:
+        assert fig.axes[i].collections, shown.loc[i, "target_id"]  # the error bar
+
+
+def _inside(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    box = fig.bbox
+    for legend in fig.legends:
+        extent = legend.get_window_extent(renderer)
+        assert extent.x0 >= box.x0 and extent.x1 <= box.x1, (extent, box)
+        assert extent.y0 >= box.y0 and extent.y1 <= box.y1, (extent, box)
+    return True
+
+
+def test_legends_are_inside_their_figures(shipped):
+    # issue 19: the overview-status legend was clipped at both ends
+    everything = report.assessment_table(shipped)
+    assert _inside(plots.plot_status_counts(everything, shipped))
+    tianjin = everything[everything["region"] == "tianjin"]
+    assert _inside(plots.plot_forecasts(shipped, tianjin))
+
+
+def test_a_lean_panel_is_framed_dashed_and_says_so(shipped):
+    assessment = report.assessment_table(shipped, regions=["tianjin"])
+    fig = plots.plot_forecasts(shipped, assessment)
+    shown = assessment[assessment["n_points"] > 0].reset_index(drop=True)
+    leans = shown.index[shown["evidence"] == "indicative"]
+    assert len(leans)
+    for i in leans:
+        ax = fig.axes[i]
+        assert "倾向：" in ax.get_title(loc="left")
+        assert ax.spines["left"].get_linestyle() == "--"
