@@ -336,7 +336,9 @@ def plot_forecasts(
         ]
         kind = names.at[rec["indicator"], "kind"] if rec["indicator"] in names.index else None
         fit = _fit_for(obs, kind if isinstance(kind, str) else None, pools)
-        trend, interval = _draw_trend(ax, fit, int(rec["target_year"]), scope.interval_level)
+        settled = rec["status"] in SETTLED_STATUSES  # decided by a figure: no forecast to show
+        trend, interval = _draw_trend(ax, fit, int(rec["target_year"]),
+                                      None if settled else scope.interval_level)  # fmt: skip
         intervals.add(interval)
         drawn = [obs["value"], *trend]
         path = _path_to_draw(paths[paths["target_id"] == rec["target_id"]], rec)
@@ -357,20 +359,22 @@ def plot_forecasts(
 
 
 def _draw_trend(
-    ax: Any, fit: Forecast | None, target_year: int, level: float
+    ax: Any, fit: Forecast | None, target_year: int, level: float | None
 ) -> tuple[list, str | None]:
     """Draw the fitted trend to the target year and its interval at every forecast year.
 
     Returns what was drawn (for the axis) and how the interval was drawn: ``"band"`` (from
     the last figure, where it has no width, to the last forecast year), ``"bar"`` (an error
-    bar: one forecast year) or None.
+    bar: one forecast year) or None (also when ``level`` is None: a settled target).
     """
     if fit is None:
         return [], None
     years = np.arange(int(fit.years[0]), max(target_year, int(fit.years[-1])) + 1)
-    pred = fit.predict(years, level=level)
+    pred = fit.predict(years, level=level or 0.8)
     ax.plot(pred["year"], pred["forecast"], color=TREND_COLOUR, linewidth=1.2, zorder=1)
     ahead = pred[np.isfinite(pred["lower"]) & np.isfinite(pred["upper"])]
+    if level is None:
+        ahead = ahead.iloc[0:0]
     if len(ahead) == 1:
         ax.errorbar(ahead["year"], ahead["forecast"],
                     yerr=[ahead["forecast"] - ahead["lower"], ahead["upper"] - ahead["forecast"]],

@@ -174,14 +174,20 @@ def test_the_interval_is_drawn_at_every_forecast_year(shipped, ahead, drawn):
     assert max(values[-1]) > fit.values[-1]  # the upper end is part of the axis range
 
 
-def test_every_one_year_ahead_panel_shows_its_interval(shipped):
-    assessment = report.assessment_table(shipped, regions=["tianjin"])
+@pytest.mark.parametrize("region", ["tianjin", "binhai"])
+def test_every_one_year_ahead_panel_shows_its_interval(shipped, region):
+    assessment = report.assessment_table(shipped, regions=[region])
     fig = plots.plot_forecasts(shipped, assessment)
     shown = assessment[assessment["n_points"] > 0].reset_index(drop=True)
-    one_year = shown.index[(shown["target_year"] - shown["latest_year"]) == 1]
-    assert len(one_year)
-    for i in one_year:
-        assert fig.axes[i].collections, shown.loc[i, "target_id"]  # the error bar
+    one_year = (shown["target_year"] - shown["latest_year"]) == 1
+    settled = shown["status"].isin(["achieved", "missed"])
+    assert (one_year & ~settled).any()
+    for i in shown.index:
+        drawn = bool(fig.axes[i].collections)  # the error bar
+        if settled[i]:  # decided by a figure: no forecast interval any more
+            assert not drawn, shown.at[i, "target_id"]
+        elif one_year[i]:
+            assert drawn, shown.at[i, "target_id"]
 
 
 def _inside(fig):
