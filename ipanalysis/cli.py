@@ -337,7 +337,11 @@ def run(
     every process of the run and exits with code 130; the outputs stay as they were.
     """
     from ipanalysis.exits import exit_on_interrupt
-    from ipanalysis.report.summary import read_previous_assessment, summary_lines
+    from ipanalysis.report.summary import (
+        read_previous_assessment,
+        read_previous_forecasts,
+        summary_lines,
+    )
     from ipanalysis.runner import RunConfigError, run_notebooks
     from ipanalysis.runner.plan import check_parameter_names
 
@@ -349,6 +353,7 @@ def run(
         if not allow_fewer_figures:
             _check_figures_kept(ds)
         before = read_previous_assessment()  # the current reports, to say what changed
+        forecasts_before = read_previous_forecasts()  # to hold the new figures against
         summary = run_notebooks(
             region or None,
             dataset=ds,
@@ -380,7 +385,8 @@ def run(
     console.print(str(summary), markup=False, highlight=False)
     after = read_previous_assessment(summary.outputs_dir)  # a variant: compared with the current
     if after is not None:
-        console.print("\n".join(summary_lines(after, ds, before)), markup=False, highlight=False)
+        lines = summary_lines(after, ds, before, forecasts_before)
+        console.print("\n".join(lines), markup=False, highlight=False)
     if summary.failures:
         raise typer.Exit(1)
 

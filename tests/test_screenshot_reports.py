@@ -70,3 +70,38 @@ def test_renders_a_page_when_chromium_is_installed(script, tmp_path):
     page.write_text("<h1>总览 Overview</h1>", encoding="utf-8")
     script.take_screenshot(browser, page, tmp_path / "overview.png", height_px=300)
     assert (tmp_path / "overview.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.fixture(scope="module")
+def browser(script):
+    found = script.find_browser()
+    if found is None:
+        pytest.skip("no Chromium installed")
+    return found
+
+
+def test_the_check_catches_a_page_that_scrolls_sideways(script, browser, tmp_path):
+    cell = '<td style="white-space:nowrap">每万人口高价值发明专利拥有量</td>'
+    wide = "<table><tr>" + cell * 6 + "</tr></table>"
+    page = tmp_path / "overview.html"
+    page.write_text(f"<html><body>{wide}</body></html>", encoding="utf-8")
+    assert script.measure(browser, page, (390, 844))["page_width"] > 390
+    boxed = f'<div style="overflow-x:auto">{wide}</div>'
+    page.write_text(f"<html><body>{boxed}</body></html>", encoding="utf-8")
+    measured = script.measure(browser, page, (390, 844))
+    assert measured["page_width"] == measured["screen_width"] == 390
+
+
+def test_the_committed_overview_answers_on_the_first_laptop_screen(script, browser):
+    # issue 19: the first verdict started about 870 px down
+    measured = script.measure(browser, paths.REPO_ROOT / "outputs" / "overview.html", (1366, 768))
+    assert measured["first_verdict_bottom"] <= 768
+    row = measured["first_verdict_text"]
+    assert "%" in row and any(e in row for e in ("tested", "indicative", "observed")), row
+
+
+def test_no_committed_report_scrolls_sideways_on_a_phone(script, browser):
+    outputs = paths.REPO_ROOT / "outputs"
+    assert script.report_pages(outputs)
+    for page in script.report_pages(outputs):
+        assert script.check_page(browser, page, outputs) == [], page

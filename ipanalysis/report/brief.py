@@ -35,6 +35,7 @@ from ipanalysis.assess.method import METHOD
 from ipanalysis.data.dataset import Dataset
 from ipanalysis.formats import is_missing
 from ipanalysis.report import plots
+from ipanalysis.report.categories import verdict_groups
 from ipanalysis.report.files import brief_name
 from ipanalysis.report.labels import (
     EVIDENCE_LABELS,
@@ -46,7 +47,7 @@ from ipanalysis.report.labels import (
 )
 from ipanalysis.report.lookups import region_names
 from ipanalysis.report.needs import figures_needed, template_name
-from ipanalysis.report.tables import figures_table, sources_table, split_decided, verdict_table
+from ipanalysis.report.tables import figures_table, sources_table, verdict_table
 from ipanalysis.report.text import region_summary
 from ipanalysis.scope import Scope
 from ipanalysis.writes import write_bytes_atomic
@@ -88,10 +89,13 @@ def brief_bytes(dataset: Dataset, assessment: pd.DataFrame, region: str, scope: 
     rows = assessment[assessment["region"] == region].reset_index(drop=True)
     document = _new_document(dataset, region)
     _add_answer(document, dataset, rows, region, scope)
-    decided, lacking = split_decided(rows)
-    _add_verdicts(document, dataset, decided)
+    groups = verdict_groups(rows)
+    # decided verdicts first, then the settled ones, the leans and the office's: the evidence
+    # column says which is which
+    shown = [groups.decided, groups.settled, groups.leans, groups.office]
+    _add_verdicts(document, dataset, pd.concat([g for g in shown if len(g)] or [groups.decided]))
     _add_charts(document, dataset, rows, region, scope)
-    _add_needed(document, dataset, lacking, region, scope)
+    _add_needed(document, dataset, groups.lacking, region, scope)
     _add_method(document)
     _add_sources(document, dataset, rows, region, scope)
     buffer = io.BytesIO()
@@ -257,7 +261,7 @@ def _add_verdicts(document: Any, dataset: Dataset, decided: pd.DataFrame) -> Non
 def evidence_text(rec: Any) -> tuple[str, str]:
     """Return a verdict's evidence tier (Chinese, then English with the reason).
 
-    ``("倾向（未经检验）", "indicative lean: one figure, 6 year(s) before the target year: …")``;
+    ``("倾向", "indicative lean: one figure, 6 year(s) before the target year: …")``;
     the reason is the English half of ``evidence_reason``.
     """
     evidence = rec.get("evidence")
@@ -277,19 +281,11 @@ def _add_charts(
     charts = [
         (
             ("数据、趋势与目标", "Figures, trend and target"),
-            plots.plot_forecasts(
-                dataset,
-                rows,
-                as_of=scope.as_of,
-                min_reliability=scope.min_reliability,
-                interval_level=scope.interval_level,
-            ),
+            plots.plot_forecasts(dataset, rows, scope),
         ),
         (
             ("各指标数据", "Figures by indicator"),
-            plots.plot_series(
-                dataset, region, as_of=scope.as_of, min_reliability=scope.min_reliability
-            ),
+            plots.plot_series(dataset, region, scope),
         ),
     ]
     for (zh, en), figure in charts:
@@ -351,7 +347,7 @@ def _add_sources(
 ) -> None:
     """Add the sources of the region's figures and targets."""
     _heading(document, "来源", "Sources")
-    used = figures_table(dataset, region, as_of=scope.as_of, min_reliability=scope.min_reliability)
+    used = figures_table(dataset, region, scope)
     cited = {s for c in rows["citations"].dropna() for s in str(c).split(";") if s}
     sources = sources_table(dataset, {*used["source"], *cited})
     names = ("source_id", "source", "issuer", "date", "reliability", "url")

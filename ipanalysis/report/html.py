@@ -8,6 +8,7 @@ them). Verdict displays are in :mod:`.html_verdicts`, the data displays in :mod:
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,10 +19,11 @@ from IPython.display import HTML
 
 from ipanalysis.assess.method import METHOD
 from ipanalysis.data.dataset import Dataset
-from ipanalysis.formats import fmt_number, is_missing
-from ipanalysis.report.labels import STATUS_COLOURS, STATUS_TEXT_COLOURS
+from ipanalysis.formats import is_missing
+from ipanalysis.report.html_record import CAPTIONS, track_record_frames
+from ipanalysis.report.labels import status_css
 from ipanalysis.report.lookups import region_names
-from ipanalysis.report.tables import track_record
+from ipanalysis.scope import Scope
 
 _TABLE_STYLES = [
     {"selector": "th", "props": [("text-align", "left"), ("vertical-align", "bottom")]},
@@ -37,24 +39,42 @@ def styled_html(
     caption: str | None = None,
     status_column: str | None = None,
     statuses: Sequence[str] | None = None,
+    leans: Sequence[bool] | None = None,
     small_columns: Sequence[str] = (),
+    cell_styles: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
-    """Render a frame of HTML-ready strings with a fixed Styler uuid (same bytes every run)."""
+    """Render a frame of HTML-ready strings with a fixed Styler uuid (same bytes every run).
+
+    The status column (``statuses``, one per row) is colour-coded, a lean (``leans``) in the
+    lighter colour of :func:`~ipanalysis.report.labels.status_css`; ``cell_styles`` gives
+    other columns one CSS declaration per row (empty for none). The table sits in its own
+    scrolling container (:func:`scroll_box`).
+    """
     styler = frame.style.hide(axis="index").set_uuid(uuid).set_table_styles(_TABLE_STYLES)
     if caption:
         styler = styler.set_caption(caption)
+    styles = dict(cell_styles or {})
     if status_column is not None and statuses is not None:
-        colours = [
-            f"background-color: {STATUS_COLOURS.get(s, '#ffffff')}; "
-            f"color: {STATUS_TEXT_COLOURS.get(s, '#000000')}; font-weight: bold"
-            for s in statuses
+        lean_flags = list(leans) if leans is not None else [False] * len(statuses)
+        styles[status_column] = [
+            status_css(s, lean=lean) for s, lean in zip(statuses, lean_flags, strict=True)
         ]
-        styler = styler.apply(lambda _: colours, subset=[status_column], axis=0)
+    for column, css in styles.items():
+        styler = styler.apply(lambda _, css=css: list(css), subset=[column], axis=0)
     if small_columns:
         styler = styler.set_properties(
             subset=list(small_columns), **{"font-size": "0.8em", "color": "#444"}
         )
-    return styler.to_html()
+    return scroll_box(styler.to_html())
+
+
+def scroll_box(table_html: str) -> str:
+    """Put a table in its own horizontally scrolling box (a phone never scrolls the page).
+
+    The report's stylesheet (:mod:`ipanalysis.runner.products`) also keeps the first column in
+    place while the others scroll; the inline style makes the box scroll in JupyterLab too.
+    """
+    return f'<div class="table-scroll" style="overflow-x:auto;max-width:100%">{table_html}</div>'
 
 
 def empty_note(message_zh: str, message_en: str) -> HTML:
@@ -97,15 +117,8 @@ def source_link(url: Any) -> str:
     return safe
 
 
-def show_header(
-    dataset: Dataset,
-    region: str | None,
-    *,
-    title_zh: str,
-    title_en: str,
-    parameters: Mapping[str, Any],
-) -> HTML:
-    """Return the report's heading: region names, what the report is, the run's parameters.
+def show_header(dataset: Dataset, region: str | None, *, title_zh: str, title_en: str) -> HTML:
+    """Return the report's heading: region names and what the report is.
 
     Parameters
     ----------
@@ -115,25 +128,43 @@ def show_header(
         Region id (None for the overview).
     title_zh, title_en : str
         What the report is (``趋势`` / ``Trends``).
-    parameters : mapping
-        The notebook's parameters, listed under the heading.
 
     Returns
     -------
     IPython.display.HTML
-        A heading and a parameter line.
+        A heading; the run's parameters are in the footer (:func:`show_footer`).
     """
     if region is None:
         zh, en = "天津市及各区", "Tianjin and its districts"
     else:
         zh, en = region_names(dataset, region)
-    params = ", ".join(f"{k} = {v!r}" for k, v in parameters.items())
-    parts = [
+    return HTML(
         f"<h2>{html.escape(zh)} {html.escape(title_zh)}<br>"
-        f'<span style="font-size:0.8em">{html.escape(en)} — {html.escape(title_en)}</span></h2>',
-        f"<p>参数 Parameters: <code>{html.escape(params)}</code></p>",
-    ]
-    return HTML("\n".join(parts))
+        f'<span style="font-size:0.8em">{html.escape(en)} — {html.escape(title_en)}</span></h2>'
+    )
+
+
+def show_footer(scope: Scope, **parameters: Any) -> HTML:
+    """Return the footer: the parameters the report was made with (for whoever reruns it).
+
+    Parameters
+    ----------
+    scope : Scope
+        The report's scope (as-of, minimum grade, interval level, target years).
+    **parameters
+        Other notebook parameters to list first (``region="binhai"``).
+
+    Returns
+    -------
+    IPython.display.HTML
+        A rule and one small line of ``name = value``.
+    """
+    values = {**parameters, **dataclasses.asdict(scope)}
+    listed = ", ".join(f"{k} = {v!r}" for k, v in values.items())
+    return HTML(
+        '<hr><p style="font-size:0.8em;color:#555">本报告的参数 Parameters of this report: '
+        f"<code>{html.escape(listed)}</code></p>"
+    )
 
 
 def method_html() -> tuple[str, str]:
@@ -158,8 +189,8 @@ def show_method(
 ) -> HTML:
     """Return the method in plain Chinese with English alongside, and the track record.
 
-    The track record is read from ``outputs/backtest.csv`` and ``outputs/backtest_targets.csv``
-    when a run has written them; otherwise the section says so.
+    The track record is read from :data:`ipanalysis.report.files.BACKTEST_FILES` when a run has
+    written them; otherwise the section says so.
 
     Parameters
     ----------
@@ -190,21 +221,13 @@ def show_method(
             f'targets): see <a href="{TRACK_RECORD_LINK}">the overview</a>.</p>'
         )
         return HTML("\n".join(parts))
-    record = track_record(outputs_dir)
+    record = track_record_frames(outputs_dir)
     if not record:
         parts.append(
-            "<p><em>尚无回测结果（运行 <code>ipanalysis backtest</code> 后生成 "
+            "<p><em>尚无回测结果（运行 <code>ipanalysis run</code> 后生成 "
             "<code>outputs/backtest.csv</code>）。</em> No backtest results yet: "
-            "<code>ipanalysis backtest</code> writes <code>outputs/backtest.csv</code>.</p>"
+            "<code>ipanalysis run</code> writes <code>outputs/backtest.csv</code>.</p>"
         )
-    captions = {
-        "backtest.csv": "各情形下的回测（本方法） Backtest of the deployed method by situation",
-        "backtest_targets.csv": "历史目标：提前评估与实际结果 Past targets: verdict vs outcome",
-        "backtest_reliability.csv": "历史结论的 Brier 分数 Past verdicts: Brier score by p band",
-    }
-    for name, table in record.items():
-        if "method" in table:
-            table = table[table["method"] == "deployed"].drop(columns="method")
-        shown = table.map(lambda v: fmt_number(v) if isinstance(v, float) else html.escape(str(v)))
-        parts.append(styled_html(shown, f"{uuid}_{name.split('.')[0]}", caption=captions[name]))
+    for name, shown in record.items():
+        parts.append(styled_html(shown, f"{uuid}_{name.split('.')[0]}", caption=CAPTIONS[name]))
     return HTML("\n".join(parts))

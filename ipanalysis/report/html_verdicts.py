@@ -1,38 +1,75 @@
-"""HTML displays of the verdicts: tables, counts, the status matrix, summaries and links.
+"""HTML displays of one region's verdicts: by target year, settled, counts, what is needed.
 
-Each ``show_*`` takes an assessment table (:func:`ipanalysis.assess.assess` columns), the
-dataset for names and units where it needs them, and ``uuid``, the table's fixed Styler id;
-it returns an :class:`IPython.display.HTML`.
+Each ``show_*`` takes an assessment table (:func:`ipanalysis.report.tables.assessment_table`
+columns), the dataset for names and units where it needs them, and ``uuid``, the table's fixed
+Styler id; it returns an :class:`IPython.display.HTML`. Every verdict shows the evidence it
+rests on; a lean (倾向: a forecast on evidence the backtest has not scored well) is marked so
+wherever it appears, and a provisional verdict (暂定) too. The displays across regions are in
+:mod:`.html_overview`.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
 from IPython.display import HTML
 
-from ipanalysis.assess.evidence import is_decided
 from ipanalysis.data.dataset import Dataset
-from ipanalysis.data.regions import reportable_region_ids
+from ipanalysis.report.categories import verdict_groups
 from ipanalysis.report.html import empty_note, link, region_report_href, styled_html
 from ipanalysis.report.labels import (
-    KIND_LABELS,
-    STATUS_COLOURS,
+    COUNT_LABELS,
+    EVIDENCE_LABELS,
     STATUS_LABELS,
-    STATUS_TEXT_COLOURS,
     bilingual_column,
     bilingual_html,
     html_header,
 )
-from ipanalysis.report.lookups import indicator_names, indicator_row, region_names
+from ipanalysis.report.lookups import region_names
 from ipanalysis.report.needs import template_name
 from ipanalysis.report.tables import status_counts, verdict_table
 from ipanalysis.report.text import region_summary
-from ipanalysis.vocab import DECIDED_STATUSES, STATUS_ORDER
+
+
+def status_cell(status: str, *, provisional: bool = False, lean: bool = False) -> str:
+    """Return a status label in both languages, marked 倾向 lean and 暂定 provisional when so."""
+    zh, en = STATUS_LABELS.get(status, (status, status))
+    if lean:
+        zh, en = f"倾向：{zh}", f"lean: {en}"
+    if provisional:
+        zh, en = f"{zh}（暂定）", f"{en} (provisional)"
+    return bilingual_html(zh, en, muted=False)
+
+
+def evidence_cell(evidence: str, reason: str = "", *, with_reason: bool = False) -> str:
+    """Return the evidence a verdict rests on in both languages, with the reason if asked."""
+    zh, en = EVIDENCE_LABELS.get(evidence, (evidence, evidence))
+    cell = bilingual_html(zh, en)
+    if with_reason and reason:
+        cell += f'<br><span style="font-size:0.8em;color:#444">{html.escape(reason)}</span>'
+    return cell
+
+
+def status_cells(shown: pd.DataFrame) -> list[str]:
+    """Return the status cells of a :func:`~ipanalysis.report.tables.verdict_table`."""
+    return [
+        status_cell(s, provisional=p, lean=lean)
+        for s, p, lean in zip(shown["status"], shown["provisional"], shown["lean"], strict=True)
+    ]
+
+
+def evidence_cells(shown: pd.DataFrame, *, with_reason: bool = False) -> list[str]:
+    """Return the evidence cells of a :func:`~ipanalysis.report.tables.verdict_table`."""
+    return [
+        evidence_cell(e, r, with_reason=with_reason or lean)
+        for e, r, lean in zip(
+            shown["evidence"], shown["evidence_reason"], shown["lean"], strict=True
+        )  # fmt: skip
+    ]
 
 
 def show_verdicts(
@@ -45,6 +82,7 @@ def show_verdicts(
 ) -> HTML:
     """Return the verdict table of an assessment (one region or several), status colour-coded.
 
+    Every row says the evidence it rests on; leans and provisional verdicts are marked.
     ``notes`` adds a plain note on each verdict (technical detail folded away);
     ``region_column`` shows the region even when the table has one region only; names and units
     come from ``dataset``.
@@ -63,10 +101,8 @@ def show_verdicts(
             f"预测 [{level} 区间]<br>Forecast [{level} interval]": shown["forecast"],
             html_header("p_meet"): shown["p_meet"],
             "增长 实际/所需<br>Growth obs./req.": shown["growth"],
-            html_header("status"): [
-                _status_cell(s, p)
-                for s, p in zip(shown["status"], shown["provisional"], strict=True)
-            ],
+            html_header("status"): status_cells(shown),
+            html_header("evidence"): evidence_cells(shown),
             html_header("confidence"): shown["confidence"],
         }
     )
@@ -86,17 +122,10 @@ def show_verdicts(
             uuid,
             status_column=html_header("status"),
             statuses=list(shown["status"]),
+            leans=list(shown["lean"]),
             small_columns=small,
         )
     )
-
-
-def _status_cell(status: str, provisional: bool = False) -> str:
-    """Return a status label in both languages, marked 暂定 provisional when it is."""
-    zh, en = STATUS_LABELS.get(status, (status, status))
-    if provisional:
-        zh, en = f"{zh}（暂定）", f"{en} (provisional)"
-    return bilingual_html(zh, en, muted=False)
 
 
 def _note_cell(rec: Mapping[str, Any]) -> str:
@@ -112,19 +141,103 @@ def _note_cell(rec: Mapping[str, Any]) -> str:
         detail.append(f"修订自 revises: {rec['revised_from']}")
     if rec.get("citations"):
         detail.append(f"来源 cited in: {rec['citations']}")
+    if rec.get("evidence_reason"):
+        detail.append(f"证据 evidence: {rec['evidence_reason']}")
     if rec["note"]:
         detail.append(rec["note"])
     body = "<br>".join(html.escape(d) for d in detail)
     return f"{plain}<details><summary>技术细节 details</summary>{body}</details>"
 
 
+def show_open_by_year(
+    assessment: pd.DataFrame, dataset: Dataset, *, uuid: str = "verdicts"
+) -> HTML:
+    """Return the targets not yet settled, one table per target year (earliest first).
+
+    Each year lists its verdicts (decided first, then the leans, each marked, then the targets
+    the office decides) and says how many of its targets lack figures (listed under "figures
+    needed"). Settled targets are left to :func:`show_settled`.
+    """
+    groups = verdict_groups(assessment)
+    judgeable = (groups.decided, groups.leans, groups.office)
+    open_targets = pd.concat([*judgeable, groups.lacking], ignore_index=True)
+    if open_targets.empty:
+        return empty_note("没有未定的目标。", "No open targets: every target is settled.")
+    parts = []
+    for year in sorted(open_targets["target_year"].unique()):
+        judged = pd.concat(
+            [g[g["target_year"] == year] for g in judgeable],
+            ignore_index=True,
+        )
+        lacking = int((groups.lacking["target_year"] == year).sum())
+        parts.append(f'<h3 id="year-{int(year)}">{int(year)}年到期 · Due {int(year)}</h3>')
+        if len(judged):
+            parts.append(show_verdicts(judged, dataset, uuid=f"{uuid}_{int(year)}").data)
+        else:
+            parts.append("<p><em>还没有可以判断的目标。</em> No target of this year can be "
+                         "judged yet.</p>")  # fmt: skip
+        if lacking:
+            parts.append(
+                f"<p>另有 {lacking} 项目标数据不足，见下文“需要哪些数据”。 {lacking} more "
+                "target(s) lack figures: see 'what is needed' below.</p>"
+            )
+    return HTML("\n".join(parts))
+
+
+def compact_verdicts(
+    rows: pd.DataFrame, dataset: Dataset, uuid: str, *, region_column: bool = True
+) -> str:
+    """Return verdicts in a few columns: region, target, latest, p, status and evidence.
+
+    The region (linked to its report) is left out with ``region_column=False`` (the national
+    benchmark has no report of its own).
+    """
+    shown = verdict_table(rows, dataset)
+    frame = pd.DataFrame(
+        {
+            html_header("region"): [region_cell(dataset, r) for r in shown["region"]],
+            html_header("indicator"): bilingual_column(shown, "indicator_zh", "indicator_en"),
+            html_header("target_year"): shown["target_year"].astype(str),
+            html_header("target_value"): shown["target"].map(html.escape),
+            html_header("latest_value"): shown["latest"],
+            html_header("p_meet"): shown["p_meet"].map(html.escape),
+            html_header("status"): status_cells(shown),
+            html_header("evidence"): evidence_cells(shown),
+        }
+    )
+    if not region_column:
+        frame = frame.drop(columns=html_header("region"))
+    return styled_html(
+        frame,
+        uuid,
+        status_column=html_header("status"),
+        statuses=list(shown["status"]),
+        leans=list(shown["lean"]),
+    )
+
+
+def show_settled(
+    assessment: pd.DataFrame, dataset: Dataset, *, uuid: str = "settled", compact: bool = False
+) -> HTML:
+    """Return the targets settled by a figure (achieved, missed), or a sentence if none is.
+
+    ``compact``: the few columns of :func:`compact_verdicts`, regions linked (the overview).
+    """
+    settled = verdict_groups(assessment).settled
+    if settled.empty:
+        return empty_note("还没有目标由数据定论。", "No target is settled by a figure yet.")
+    if compact:
+        return HTML(compact_verdicts(settled, dataset, uuid))
+    return show_verdicts(settled, dataset, uuid=uuid)
+
+
 def show_status_counts(assessment: pd.DataFrame, *, uuid: str = "status_counts") -> HTML:
-    """Return the number of targets in each status, colour-coded, with the total."""
+    """Return the number of targets in each status (leans apart), colour-coded, with the total."""
     counts = status_counts(assessment)
     frame = pd.DataFrame(
         {
             html_header("status"): [
-                bilingual_html(*STATUS_LABELS[s], muted=False) for s in counts["status"]
+                bilingual_html(*COUNT_LABELS[s], muted=False) for s in counts["status"]
             ]
             + ["合计 total"],
             html_header("targets"): [
@@ -143,135 +256,6 @@ def show_status_counts(assessment: pd.DataFrame, *, uuid: str = "status_counts")
     )
 
 
-def show_status_matrix(
-    assessment: pd.DataFrame, dataset: Dataset, *, uuid: str = "status_matrix"
-) -> HTML:
-    """Return the status of every target, regions as columns.
-
-    One row per indicator × target year (× kind when a region has two kinds for one indicator and
-    year); each cell the status, colour-coded; empty where a region has no such target.
-    """
-    if assessment.empty:
-        return empty_note("没有目标。", "No targets.")
-    regions = sorted(assessment["region"].unique())
-    keys = ["indicator", "target_year", "target_kind"]
-    rows = assessment.sort_values([*keys, "region", "target_id"], kind="stable")
-    cells: dict[tuple, dict[str, list[str]]] = {}
-    for rec in rows.to_dict("records"):
-        key = tuple(rec[k] for k in keys)
-        cells.setdefault(key, {}).setdefault(rec["region"], []).append(rec["status"])
-    header_regions = {
-        r: "<br>".join(html.escape(n) for n in region_names(dataset, r)) for r in regions
-    }
-    body = []
-    for (indicator, year, kind), by_region in cells.items():
-        ind = indicator_row(dataset, indicator)
-        kind_zh, kind_en = KIND_LABELS.get(kind, (kind, kind))
-        tds = [
-            f"<td>{bilingual_html(ind['name_zh'], ind['name_en'])}</td>",
-            f"<td>{int(year)}</td>",
-            f"<td>{bilingual_html(kind_zh, kind_en)}</td>",
-        ]
-        for region in regions:
-            statuses = by_region.get(region, [])
-            if not statuses:
-                tds.append("<td></td>")
-                continue
-            worst = min(statuses, key=STATUS_ORDER.index)
-            label = "<br>".join(
-                bilingual_html(*STATUS_LABELS.get(s, (s, s)), muted=False) for s in statuses
-            )
-            tds.append(
-                f'<td style="background-color:{STATUS_COLOURS.get(worst, "#fff")};'
-                f'color:{STATUS_TEXT_COLOURS.get(worst, "#000")}">{label}</td>'
-            )
-        body.append("<tr>" + "".join(tds) + "</tr>")
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in [html_header("indicator"), html_header("target_year"), html_header("target_kind")]
-        + [header_regions[r] for r in regions]
-    )
-    table = (
-        f'<table id="T_{html.escape(uuid)}" style="border-collapse:collapse;font-size:0.9em">'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    )
-    return HTML(table)
-
-
-def show_counts_by_region(
-    assessment: pd.DataFrame,
-    dataset: Dataset,
-    *,
-    regions: Sequence[str] | None = None,
-    uuid: str = "counts_by_region",
-) -> HTML:
-    """Return regions × statuses: how many targets each region has in each status, with totals.
-
-    ``regions`` are the regions assessed (default: every reportable one); a region without
-    targets gets a row of zeros (it is not forgotten). Each region links to its report.
-    """
-    if regions is None:
-        regions = reportable_region_ids(dataset.regions)
-    counts = status_counts(assessment, by_region=True, regions=regions)
-    frame = pd.DataFrame(
-        {
-            html_header("region"): [
-                link(region_report_href(r), bilingual_html(*region_names(dataset, r)))
-                for r in counts.index
-            ]
-        }
-    )
-    for status in STATUS_ORDER:
-        frame[bilingual_html(*STATUS_LABELS[status])] = counts[status].astype(str).to_list()
-    frame["合计<br>Total"] = counts["total"].astype(str).to_list()
-    total = {
-        col: str(int(counts[s].sum()))
-        for col, s in zip(frame.columns[1:-1], STATUS_ORDER, strict=True)
-    }
-    frame.loc[len(frame)] = {
-        html_header("region"): "合计 Total",
-        **total,
-        "合计<br>Total": str(int(counts["total"].sum())),
-    }
-    return HTML(styled_html(frame, uuid))
-
-
-def show_decided(assessment: pd.DataFrame, dataset: Dataset, *, uuid: str = "decided") -> HTML:
-    """Return every decided verdict across regions, best first.
-
-    Region (linked to its report), indicator, year, target, latest figure, p with its likelihood,
-    status.
-    """
-    decided = assessment[is_decided(assessment)].copy()
-    if decided.empty:
-        return empty_note("还没有可以判断的目标。", "No target can be judged yet.")
-    order = {s: i for i, s in enumerate(DECIDED_STATUSES)}
-    decided["_order"] = decided["status"].map(order)
-    decided = decided.sort_values(["_order", "region", "indicator", "target_year"], kind="stable")
-    shown = verdict_table(decided.drop(columns="_order"), dataset)
-    frame = pd.DataFrame(
-        {
-            html_header("region"): [
-                link(region_report_href(r), bilingual_html(*region_names(dataset, r)))
-                for r in shown["region"]
-            ],
-            html_header("indicator"): bilingual_column(shown, "indicator_zh", "indicator_en"),
-            html_header("target_year"): shown["target_year"].astype(str),
-            html_header("target_value"): shown["target"].map(html.escape),
-            html_header("latest_value"): shown["latest"],
-            html_header("p_meet"): shown["p_meet"].map(html.escape),
-            html_header("status"): [
-                bilingual_html(*STATUS_LABELS.get(s, (s, s)), muted=False) for s in shown["status"]
-            ],
-        }
-    )
-    return HTML(
-        styled_html(
-            frame, uuid, status_column=html_header("status"), statuses=list(shown["status"])
-        )
-    )
-
-
 def show_summary(assessment: pd.DataFrame, dataset: Dataset, region: str) -> HTML:
     """Return the two-sentence answer that opens a region report, with its links.
 
@@ -286,48 +270,13 @@ def show_summary(assessment: pd.DataFrame, dataset: Dataset, region: str) -> HTM
             link(
                 quote(template_name(region)), "需要补充的数据（CSV 模板） figures-needed template"
             ),
+            link("forecasts.csv", "各指标预测（CSV） forecasts of every series"),
         ]
     )
     return HTML(
         f'<p style="font-size:1.15em"><b>{html.escape(zh)}</b><br>{html.escape(en)}</p>'
         f"<p>{links}</p>"
     )
-
-
-def show_needed_by_region(
-    assessment: pd.DataFrame, dataset: Dataset, *, uuid: str = "needed_by_region"
-) -> HTML:
-    """Return, per region, how many targets lack figures, which indicators, and its template."""
-    lacking = assessment[assessment["status"] == "insufficient_data"]
-    if lacking.empty:
-        return empty_note("所有目标都有足够的数据。", "Every target has enough figures to assess.")
-    names = indicator_names(dataset)["name_zh"]
-    rows = []
-    for region, group in lacking.groupby("region", sort=True):
-        listed = "、".join(dict.fromkeys(str(names.get(i, i)) for i in group["indicator"]))
-        template = f"{quote(region)}/{quote(template_name(region))}"
-        rows.append(
-            {
-                html_header("region"): link(
-                    region_report_href(region), bilingual_html(*region_names(dataset, region))
-                ),
-                html_header("targets"): str(len(group)),
-                "指标<br>Indicators": html.escape(listed),
-                "模板<br>Template": link(template, "CSV 模板 template"),
-            }
-        )
-    return HTML(styled_html(pd.DataFrame(rows), uuid, small_columns=["指标<br>Indicators"]))
-
-
-def show_region_links(dataset: Dataset, regions: Sequence[str] | None = None) -> HTML:
-    """Return links from the overview to every region's forecast and trends reports."""
-    regions = list(regions) if regions is not None else reportable_region_ids(dataset.regions)
-    items = [
-        f"<li>{link(region_report_href(r), html.escape(' '.join(region_names(dataset, r))))}"
-        f" — {link(region_report_href(r, 'trends'), '数据与趋势 trends')}</li>"
-        for r in regions
-    ]
-    return HTML(f"<ul>{''.join(items)}</ul>")
 
 
 def show_figures_needed(needed: pd.DataFrame, *, uuid: str = "figures_needed") -> HTML:
@@ -349,3 +298,8 @@ def show_figures_needed(needed: pd.DataFrame, *, uuid: str = "figures_needed") -
         }
     )
     return HTML(styled_html(frame, uuid, small_columns=[html_header("required")]))
+
+
+def region_cell(dataset: Dataset, region: str) -> str:
+    """Return a region's names as a link to its report (from the overview)."""
+    return link(region_report_href(region), bilingual_html(*region_names(dataset, region)))

@@ -30,6 +30,22 @@ STATUS_LABELS = {status: look[:2] for status, look in _STATUS_LOOKS.items()}
 STATUS_COLOURS = {status: look[2] for status, look in _STATUS_LOOKS.items()}
 STATUS_TEXT_COLOURS = {status: look[3] for status, look in _STATUS_LOOKS.items()}
 STATUS_STYLES = {status: look[4] for status, look in _STATUS_LOOKS.items()}
+#: A lean (倾向): a forecast verdict on evidence the backtest has not scored well, shown beside
+#: the verdicts but not counted among them (``ipanalysis.report.tables.COUNT_ORDER``).
+LEAN_LOOK = ("倾向", "indicative lean", "#dde4ec", "#000000", "italic")
+#: Labels and colours of what the counts count: the statuses and the leans.
+COUNT_LABELS = {**STATUS_LABELS, "lean": LEAN_LOOK[:2]}
+COUNT_COLOURS = {**STATUS_COLOURS, "lean": LEAN_LOOK[2]}
+COUNT_TEXT_COLOURS = {**STATUS_TEXT_COLOURS, "lean": LEAN_LOOK[3]}
+#: How much evidence a verdict or forecast rests on (``evidence`` column,
+#: :data:`ipanalysis.vocab.EVIDENCE_LEVELS`), strongest first.
+EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
+    "observed": ("数据已定", "observed"),
+    "tested": ("回测检验", "tested"),
+    "indicative": ("倾向", "indicative lean"),
+    "designation": ("取决于主管部门", "the office decides"),
+    "none": ("数据不足", "no data"),
+}
 CONFIDENCE_LABELS: dict[str, str] = {
     "high": "高 high",
     "medium": "中 medium",
@@ -45,14 +61,6 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "range": ("区间", "range"),
     "keep_improving": ("持续改善", "keep improving"),
 }
-#: What each evidence tier is called (:data:`ipanalysis.vocab.EVIDENCE_LEVELS`).
-EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
-    "observed": ("已有数据", "observed"),
-    "tested": ("经回测检验", "tested"),
-    "indicative": ("倾向（未经检验）", "indicative lean"),
-    "designation": ("取决于认定", "designation"),
-    "none": ("无", "none"),
-}
 RELIABILITY_LABELS: dict[str, str] = {
     "A": "A 官方 official",
     "B": "B 媒体 media",
@@ -61,9 +69,37 @@ RELIABILITY_LABELS: dict[str, str] = {
 
 
 def status_label(status: str) -> str:
-    """Return the bilingual label of a status (``on_track`` → ``进展顺利 on track``)."""
-    zh, en = STATUS_LABELS.get(status, (status, status))
+    """Return the bilingual label of a status or lean (``on_track`` → ``进展顺利 on track``)."""
+    zh, en = COUNT_LABELS.get(status, (status, status))
     return f"{zh} {en}"
+
+
+def lighter(colour: str, share: float = 0.45) -> str:
+    """Return ``#rrggbb`` mixed with white, keeping ``share`` of the colour (a lean's shade)."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    return "#" + "".join(f"{round(255 - share * (255 - c)):02x}" for c in channels)
+
+
+def status_css(status: str, *, lean: bool = False) -> str:
+    """Return the CSS of a status cell: its colour; a lean's lighter, in italics, black text.
+
+    Parameters
+    ----------
+    status : str
+        A status or ``lean`` (unknown: white).
+    lean : bool
+        The verdict is a lean (倾向): shown in the status's lighter shade, not counted.
+
+    Returns
+    -------
+    str
+        ``background-color: …; color: …; font-weight: bold`` (or ``font-style: italic``).
+    """
+    background = COUNT_COLOURS.get(status, "#ffffff")
+    if lean:
+        return f"background-color: {lighter(background)}; color: #000000; font-style: italic"
+    text = COUNT_TEXT_COLOURS.get(status, "#000000")
+    return f"background-color: {background}; color: {text}; font-weight: bold"
 
 
 def bilingual_html(zh: str, en: str, *, muted: bool = True) -> str:

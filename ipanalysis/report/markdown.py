@@ -16,21 +16,12 @@ from ipanalysis.data.dataset import Dataset
 from ipanalysis.formats import is_missing
 from ipanalysis.model.backtest import FIGURE_BUCKETS, HORIZON_BUCKETS, METHOD_ORDER
 from ipanalysis.report.files import BACKTEST_FILES
+from ipanalysis.report.html_record import METHOD_NAMES
 from ipanalysis.report.lookups import region_names
 from ipanalysis.report.tables import read_assessment_csv
 from ipanalysis.vocab import DECIDED_STATUSES, POOLS
 
-#: How the README names each backtest method.
-METHOD_NAMES = {
-    "deployed": "**deployed** (pooled damped drift)",
-    "no_change": "no change",
-    "drift": "drift (random walk with drift)",
-    "log_linear": "log-linear OLS",
-    "previous": "the previous procedure",
-    "undamped_drift": "pooled drift, not damped",
-    "unshrunk_drift": "damped drift, not shrunk",
-}
-POOL_NAMES = {"stock_like": "stock-like 存量类", "flow_like": "flow-like 流量类"}
+POOL_NAMES = {pool: f"{METHOD_NAMES[pool][1]} {METHOD_NAMES[pool][0]}" for pool in POOLS}
 #: Backtest columns read as text (buckets such as ``3+`` and ``2-3``).
 _TEXT_COLUMNS = {"n_figures": str, "horizon_years": str}
 
@@ -122,7 +113,7 @@ def methods_markdown(situations: pd.DataFrame) -> str:
             by_h = cells.set_index("horizon_years")
             rows.append(
                 [
-                    METHOD_NAMES[method],
+                    METHOD_NAMES[method][1],
                     POOL_NAMES[pool],
                     *(_num(by_h["mase"].get(h)) for h in HORIZON_BUCKETS),
                     *(_pct(by_h["coverage_80"].get(h)) for h in HORIZON_BUCKETS),

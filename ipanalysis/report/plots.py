@@ -3,10 +3,14 @@
 * :func:`plot_series` — every indicator of a region with at least two figures: stated figures
   filled, derived ones hollow.
 * :func:`plot_forecasts` — one panel per target that has figures: the observed points, the
-  fitted trend (the model the assessment used) with its prediction interval, the target
-  (a star, or a band for a range) and the path the target requires (dashed); the panel's
-  frame is coloured by status.
-* :func:`plot_status_counts` — targets by status, per region (the overview).
+  fitted trend (the model the assessment used) with its prediction interval at every forecast
+  year (a band, or an error bar where one year is forecast), the target (a star, or a band for
+  a range) and the path the target requires (dashed); the panel's frame is coloured by status,
+  a lean's (倾向) lighter and dashed.
+* :func:`plot_status_counts` — targets by status, per region, the leans apart (the overview).
+
+Titles wrap between words (:mod:`ipanalysis.report.wrapping`), legends sit inside the figure.
+The national comparison's figure is in :mod:`ipanalysis.report.plots_national`.
 
 Every ``plot_*`` function returns a :class:`matplotlib.figure.Figure` built without pyplot
 (no global state, no inline backend), or None when there is nothing to draw. In a notebook,
@@ -24,13 +28,13 @@ from __future__ import annotations
 
 import io
 import math
-import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
@@ -41,12 +45,21 @@ from ipanalysis.formats import fmt_number
 from ipanalysis.model.damped import estimate_pools, fit_assessment_trend
 from ipanalysis.model.predictive import Forecast
 from ipanalysis.report import fonts
-from ipanalysis.report.labels import STATUS_COLOURS, STATUS_LABELS, STATUS_TEXT_COLOURS
+from ipanalysis.report.categories import COUNT_ORDER, count_categories
+from ipanalysis.report.labels import (
+    COUNT_COLOURS,
+    COUNT_LABELS,
+    COUNT_TEXT_COLOURS,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    lighter,
+)
 from ipanalysis.report.lookups import indicator_names, region_names
 from ipanalysis.report.needs import required_paths
 from ipanalysis.report.tables import status_counts
-from ipanalysis.scope import DEFAULT_INTERVAL_LEVEL, Scope
-from ipanalysis.vocab import SETTLED_STATUSES, STATUS_ORDER
+from ipanalysis.report.wrapping import wrap_label
+from ipanalysis.scope import Scope
+from ipanalysis.vocab import SETTLED_STATUSES
 
 #: Panels per row in the small-multiples figures.
 NCOLS = 4
@@ -88,33 +101,12 @@ def _label(zh: str, en: str, *, both: bool = False) -> str:
     return fonts.label(zh, en, both=both)
 
 
-def _indicator_label(names: pd.DataFrame, indicator: str, *, wrap: int = 14) -> str:
+def _indicator_label(names: pd.DataFrame, indicator: str, *, wrap: float = 20) -> str:
     if indicator in names.index:
         zh, en = str(names.at[indicator, "name_zh"]), str(names.at[indicator, "name_en"])
     else:
         zh = en = indicator
     return plot_text(wrap_label(_label(zh, en), wrap))
-
-
-def wrap_label(text: str, width: int) -> str:
-    """Wrap a label: Chinese every ``width`` characters, other text at word boundaries.
-
-    Parameters
-    ----------
-    text : str
-        The label.
-    width : int
-        Characters per line for Chinese; twice that for text with spaces (English).
-
-    Returns
-    -------
-    str
-        Lines joined by newlines; an English word is never split ("operation", not
-        "o / peration").
-    """
-    if " " in text or text.isascii():
-        return "\n".join(textwrap.wrap(text, width * 2, break_long_words=False)) or text
-    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
 
 
 def _legend_label(zh: str, en: str) -> str:
@@ -235,24 +227,19 @@ def _observed_legend() -> list[Any]:
 
 
 def plot_series(
-    dataset: Dataset,
-    region: str,
-    *,
-    as_of: int | None = None,
-    min_reliability: str = "C",
-    min_points: int = 2,
+    dataset: Dataset, region: str, scope: Scope = Scope(), *, min_points: int = 2
 ) -> Figure | None:
     """Plot every indicator of a region with at least ``min_points`` figures, as sparklines.
 
     One cell per indicator: its name and unit, the series scaled to the cell's height (the
     shape of the trend; the exact figures are in the tables), stated figures filled and derived
-    ones hollow, and the first and last figure written out with their years. Figures up to
-    ``as_of`` from sources of grade ``min_reliability`` or better. All cells share one Axes, so
+    ones hollow, and the first and last figure written out with their years. Figures in
+    ``scope`` (up to its as-of year, of its minimum grade or better). All cells share one Axes, so
     the figure stays fast with the city's thirty-odd indicators. None when no indicator
     qualifies.
     """
     fonts.configure_fonts()
-    series = dataset.scoped_series(Scope(as_of, min_reliability), region)
+    series = dataset.scoped_series(scope, region)
     counts = series.groupby("indicator")["year"].count()
     indicators = sorted(counts[counts >= min_points].index)
     if not indicators:
@@ -270,7 +257,7 @@ def plot_series(
     for i, indicator in enumerate(indicators):
         row, col = divmod(i, ncols)
         obs = series[series["indicator"] == indicator]
-        _sparkline(ax, obs, col, row, _indicator_label(names, indicator, wrap=18),
+        _sparkline(ax, obs, col, row, _indicator_label(names, indicator, wrap=22),
                    _unit(names, indicator))  # fmt: skip
     zh, en = _region_names(dataset, region)
     fig.suptitle(_label(f"{zh}：各指标数据", f"{en}: figures by indicator"), fontsize=11)
@@ -326,12 +313,7 @@ def _fit_for(obs: pd.DataFrame, kind: str | None, pools: dict) -> Forecast | Non
 
 
 def plot_forecasts(
-    dataset: Dataset,
-    assessment: pd.DataFrame,
-    *,
-    as_of: int | None = None,
-    min_reliability: str = "C",
-    interval_level: float = DEFAULT_INTERVAL_LEVEL,
+    dataset: Dataset, assessment: pd.DataFrame, scope: Scope = Scope()
 ) -> Figure | None:
     """Plot each assessed target that has figures: data, trend, interval, target, path.
 
@@ -341,39 +323,41 @@ def plot_forecasts(
         The dataset.
     assessment : pandas.DataFrame
         An assessment table (any regions).
-    as_of : int, optional
-        Figures up to this year (as in the assessment).
-    min_reliability : {"A", "B", "C"}
-        Lowest source grade admitted (as in the assessment).
-    interval_level : float
-        Coverage of the drawn prediction interval.
+    scope : Scope
+        The assessment's scope: figures up to its as-of year, of its minimum grade or better;
+        the drawn interval's level.
 
     Returns
     -------
     matplotlib.figure.Figure or None
-        One panel per target with at least one figure, its frame in the status colour; None
-        when no target has figures (see :func:`ipanalysis.report.needs.figures_needed`).
+        One panel per target with at least one figure, its frame in the status colour (a
+        lean's lighter and dashed); the interval at every forecast year (a band, or an error bar
+        where there is one year). None when no target has figures (see
+        :func:`ipanalysis.report.needs.figures_needed`).
     """
     fonts.configure_fonts()
     targets = assessment[assessment["n_points"] > 0]
     if targets.empty:
         return None
-    scope = Scope(as_of, min_reliability, interval_level)
+    targets = targets.assign(_lean=(count_categories(targets) == "lean").to_numpy())
     series = dataset.scoped_series(scope)
     paths = required_paths(dataset, targets, scope)
     names = indicator_names(dataset)
     pools = estimate_pools(series, dataset.indicators)
     several_regions = targets["region"].nunique() > 1
     fig, axes = _grid(len(targets))
-    any_interval = any_path = False
+    intervals, any_path = set(), False
     for ax, rec in zip(axes, targets.to_dict("records"), strict=True):
         obs = series[
             (series["region"] == rec["region"]) & (series["indicator"] == rec["indicator"])
         ]
         kind = names.at[rec["indicator"], "kind"] if rec["indicator"] in names.index else None
         fit = _fit_for(obs, kind if isinstance(kind, str) else None, pools)
-        drawn = [obs["value"], *_draw_trend(ax, fit, int(rec["target_year"]), interval_level)]
-        any_interval = any_interval or (fit is not None and fit.has_interval)
+        settled = rec["status"] in SETTLED_STATUSES  # decided by a figure: no forecast to show
+        trend, interval = _draw_trend(ax, fit, int(rec["target_year"]),
+                                      None if settled else scope.interval_level)  # fmt: skip
+        intervals.add(interval)
+        drawn = [obs["value"], *trend]
         path = _path_to_draw(paths[paths["target_id"] == rec["target_id"]], rec)
         any_path = any_path or len(path) > 0
         drawn.append(path["required_value"])
@@ -382,7 +366,8 @@ def plot_forecasts(
         drawn.append(_draw_target(ax, rec))
         region = _label(*_region_names(dataset, rec["region"])) if several_regions else None
         _finish_panel(ax, rec, obs, names, region, pd.concat(drawn, ignore_index=True))
-    fig.legend(handles=_forecast_legend(interval_level, any_interval, any_path),
+    handles, labels = _forecast_legend(scope.interval_level, intervals, any_path)
+    fig.legend(handles=handles, labels=labels, handler_map={tuple: HandlerTuple(ndivide=None)},
                loc="lower center", ncols=3, fontsize=8, frameon=False)  # fmt: skip
     if not several_regions:
         zh, en = _region_names(dataset, str(targets["region"].iloc[0]))
@@ -390,17 +375,36 @@ def plot_forecasts(
     return fig
 
 
-def _draw_trend(ax: Any, fit: Forecast | None, target_year: int, level: float) -> list:
-    """Draw the fitted trend to the target year and its interval; return what was drawn."""
+def _draw_trend(
+    ax: Any, fit: Forecast | None, target_year: int, level: float | None
+) -> tuple[list, str | None]:
+    """Draw the fitted trend to the target year and its interval at every forecast year.
+
+    Returns what was drawn (for the axis) and how the interval was drawn: ``"band"`` (from
+    the last figure, where it has no width, to the last forecast year), ``"bar"`` (an error
+    bar: one forecast year) or None (also when ``level`` is None: a settled target).
+    """
     if fit is None:
-        return []
+        return [], None
     years = np.arange(int(fit.years[0]), max(target_year, int(fit.years[-1])) + 1)
-    pred = fit.predict(years, level=level)
+    pred = fit.predict(years, level=level or 0.8)
     ax.plot(pred["year"], pred["forecast"], color=TREND_COLOUR, linewidth=1.2, zorder=1)
-    if fit.has_interval:
-        ax.fill_between(pred["year"], pred["lower"], pred["upper"], color=TREND_COLOUR,
+    ahead = pred[np.isfinite(pred["lower"]) & np.isfinite(pred["upper"])]
+    if level is None:
+        ahead = ahead.iloc[0:0]
+    if len(ahead) == 1:
+        ax.errorbar(ahead["year"], ahead["forecast"],
+                    yerr=[ahead["forecast"] - ahead["lower"], ahead["upper"] - ahead["forecast"]],
+                    fmt="none", ecolor=TREND_COLOUR, elinewidth=1.4, capsize=4,
+                    zorder=1)  # fmt: skip
+        return [pred["forecast"], ahead["lower"], ahead["upper"]], "bar"
+    if len(ahead) > 1:
+        start = pred[pred["year"] == int(fit.last_year)]
+        band = pd.concat([start.assign(lower=start["forecast"], upper=start["forecast"]), ahead])
+        ax.fill_between(band["year"], band["lower"], band["upper"], color=TREND_COLOUR,
                         alpha=0.15, linewidth=0, zorder=0)  # fmt: skip
-    return [pred["forecast"]]
+        return [pred["forecast"], ahead["lower"], ahead["upper"]], "band"
+    return [pred["forecast"]], None
 
 
 def _path_to_draw(path: pd.DataFrame, rec: dict) -> pd.DataFrame:
@@ -441,17 +445,24 @@ def _draw_target(ax: Any, rec: dict) -> pd.Series:
 def _finish_panel(
     ax: Any, rec: dict, obs: pd.DataFrame, names: pd.DataFrame, region: str | None, drawn
 ) -> None:
-    """Frame a panel in its status colour and title it (region, indicator, year, status, unit)."""
-    target_year, status = int(rec["target_year"]), rec["status"]
+    """Frame a panel in its status colour and title it (region, indicator, year, status, unit).
+
+    A lean (倾向) is framed in the status's lighter shade, dashed, and says so in the title, as
+    does a provisional (暂定) verdict.
+    """
+    target_year, status, lean = int(rec["target_year"]), rec["status"], bool(rec.get("_lean"))
     ax.set_xlim(min(float(obs["year"].min()), target_year) - 0.5, target_year + 0.5)
     colour = STATUS_COLOURS.get(status, "#999999")
     for spine in ax.spines.values():
-        spine.set_edgecolor(colour)
+        spine.set_edgecolor(lighter(colour) if lean else colour)
         spine.set_linewidth(2.5)
+        spine.set_linestyle("--" if lean else "-")
     zh, en = STATUS_LABELS.get(status, (status, status))
+    zh = f"倾向：{zh}" if lean else zh
+    zh += "（暂定）" if rec.get("provisional") is True else ""
     title = _indicator_label(names, rec["indicator"])
     if region is not None:
-        title = f"{region} · {title}"
+        title = wrap_label(f"{region} · {title.replace(chr(10), '')}", 20)
     # A fixed title position: matplotlib's automatic one costs a layout pass per Axes.
     unit = _unit(names, rec["indicator"])  # in the title: horizontal, not a sideways label
     ax.set_title(f"{title}\n{target_year} · {_label(zh, en)}" + (f" · {unit}" if unit else ""),
@@ -461,21 +472,31 @@ def _finish_panel(
     ax.spines[["top", "right"]].set_visible(True)
 
 
-def _forecast_legend(level: float, any_interval: bool, any_path: bool) -> list:
-    """Return the legend entries of the forecast figure (only for what is drawn somewhere)."""
+def _forecast_legend(level: float, intervals: set, any_path: bool) -> tuple[list, list]:
+    """Return the legend's handles and labels (only for what is drawn somewhere).
+
+    An interval drawn as a band in some panels and as an error bar in others gets one entry
+    showing both.
+    """
     handles = [
         *_observed_legend(),
         Line2D([], [], color=TREND_COLOUR, linewidth=1.2, label=_legend_label("趋势", "trend")),
         Line2D([], [], marker="*", color=TARGET_COLOUR, linewidth=0, markersize=9,
                label=_legend_label("目标", "target")),
     ]  # fmt: skip
-    if any_interval:  # no legend entry for a band drawn nowhere
-        handles.insert(3, Patch(color=TREND_COLOUR, alpha=0.15, label=_legend_label(
-            f"{level:.0%} 预测区间", f"{level:.0%} interval")))  # fmt: skip
+    labels = [h.get_label() for h in handles]
+    looks = []
+    if "band" in intervals:
+        looks.append(Patch(color=TREND_COLOUR, alpha=0.15))
+    if "bar" in intervals:
+        looks.append(Line2D([], [], color=TREND_COLOUR, marker="_", markersize=7, linewidth=1.4))
+    if looks:  # no legend entry for an interval drawn nowhere
+        handles.insert(3, tuple(looks) if len(looks) > 1 else looks[0])
+        labels.insert(3, _legend_label(f"{level:.0%} 预测区间", f"{level:.0%} interval"))
     if any_path:
-        handles.append(Line2D([], [], color=REQUIRED_COLOUR, linestyle="--",
-                              label=_legend_label("达标所需路径", "required path")))  # fmt: skip
-    return handles
+        handles.append(Line2D([], [], color=REQUIRED_COLOUR, linestyle="--"))
+        labels.append(_legend_label("达标所需路径", "required path"))
+    return handles, labels
 
 
 def path_points_forward(path: pd.DataFrame, comparator: Any) -> bool:
@@ -512,6 +533,9 @@ def plot_status_counts(
 ) -> Figure | None:
     """Plot how many targets each region has in each status (stacked horizontal bars).
 
+    The leans (倾向) are a hatched segment of their own, not counted with the verdicts; regions
+    without targets are left out (the overview names them under its counts).
+
     Parameters
     ----------
     assessment : pandas.DataFrame
@@ -519,13 +543,12 @@ def plot_status_counts(
     dataset : Dataset
         For region names.
     regions : sequence of str, optional
-        The regions assessed; default every reportable region (an empty bar for a region
-        without targets).
+        The regions assessed; default every reportable region.
 
     Returns
     -------
     matplotlib.figure.Figure or None
-        The figure; None when there are no targets.
+        The figure, its legend inside it; None when there are no targets.
     """
     fonts.configure_fonts()
     if assessment.empty:
@@ -533,28 +556,31 @@ def plot_status_counts(
     if regions is None:
         regions = reportable_region_ids(dataset.regions)
     counts = status_counts(assessment, by_region=True, regions=regions)
-    counts = counts[list(STATUS_ORDER)].sort_index(ascending=False)
-    regions = list(counts.index)
-    height = 0.45 * len(regions) + 1.5
+    counts = counts[counts["total"] > 0][list(COUNT_ORDER)].sort_index(ascending=False)
+    height = 0.45 * len(counts) + 1.9
     fig = Figure(figsize=(8, height), dpi=DPI)
     ax = fig.subplots(
-        gridspec_kw={"left": 0.22, "right": 0.97, "top": 1 - 0.45 / height, "bottom": 1.0 / height}
+        gridspec_kw={"left": 0.22, "right": 0.97, "top": 1 - 0.45 / height, "bottom": 1.3 / height}
     )
-    left = np.zeros(len(regions))
-    labels = [_label(*_region_names(dataset, r)) for r in regions]
-    for status in STATUS_ORDER:
-        values = counts[status].to_numpy(dtype=float)
-        zh, en = STATUS_LABELS[status]
-        ax.barh(labels, values, left=left, color=STATUS_COLOURS[status],
-                label=_legend_label(zh, en), edgecolor="white", linewidth=0.5)  # fmt: skip
+    left = np.zeros(len(counts))
+    labels = [_label(*_region_names(dataset, r)) for r in counts.index]
+    for category in COUNT_ORDER:
+        values = counts[category].to_numpy(dtype=float)
+        lean = category == "lean"
+        ax.barh(labels, values, left=left, color=COUNT_COLOURS[category],
+                label=_legend_label(*COUNT_LABELS[category]), hatch="///" if lean else None,
+                edgecolor="#8393a7" if lean else "white", linewidth=0.5)  # fmt: skip
         for y, (x0, v) in enumerate(zip(left, values, strict=True)):
             if v > 0:
                 ax.text(x0 + v / 2, y, str(int(v)), ha="center", va="center", fontsize=8,
-                        color=STATUS_TEXT_COLOURS[status])  # fmt: skip
+                        color=COUNT_TEXT_COLOURS[category],
+                        bbox={"facecolor": "white", "alpha": 0.6, "linewidth": 0,
+                              "pad": 0.5} if lean else None)  # fmt: skip
         left += values
     ax.set_xlabel(_label("目标数", "targets"), fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.legend(loc="lower center", ncols=6, fontsize=8, frameon=False)
+    fig.legend(loc="lower center", ncols=4, fontsize=8, frameon=False,
+               bbox_to_anchor=(0.5, 0.01))  # fmt: skip
     ax.set_title(_label("各地区目标状态", "Targets by status and region"), fontsize=11, loc="left",
                  y=1.0, pad=6)  # fmt: skip
     return fig

@@ -1,9 +1,8 @@
 """Tidy tables behind the reports: verdicts, figures, trends, conflicts, sources.
 
 Every function returns a DataFrame with a stable row order, for code, tests, the CSV outputs
-and :mod:`ipanalysis.report.html` (which turns them into HTML). The keywords ``as_of``,
-``min_reliability``, ``target_years``, ``interval_level`` of the functions the notebooks call
-are the notebooks' parameters, gathered into one :class:`~ipanalysis.scope.Scope`.
+and :mod:`ipanalysis.report.html` (which turns them into HTML). The notebooks gather their
+parameters into one :class:`~ipanalysis.scope.Scope` and pass it to these functions.
 """
 
 from __future__ import annotations
@@ -20,12 +19,12 @@ from ipanalysis.data.dataset import Dataset
 from ipanalysis.data.regions import requested_regions
 from ipanalysis.formats import fmt_number, fmt_pct, fmt_year, is_missing
 from ipanalysis.model.growth import TREND_COLUMNS, compute_trends, yoy_growth
+from ipanalysis.report.categories import COUNT_ORDER, count_categories
 from ipanalysis.report.files import BACKTEST_FILES, unprefixed_text
 from ipanalysis.report.labels import CONFIDENCE_LABELS, likelihood_text, status_label
 from ipanalysis.report.lookups import indicator_row, with_indicator_names
 from ipanalysis.report.text import plain_note, target_text
 from ipanalysis.scope import DEFAULT_INTERVAL_LEVEL, Scope
-from ipanalysis.vocab import DECIDED_STATUSES, STATUS_ORDER
 
 #: Columns of :func:`figures_table`, in order.
 FIGURES_TABLE_COLUMNS = [
@@ -65,22 +64,25 @@ def check_regions(dataset: Dataset, regions: Sequence[str] | str | None) -> list
 
 def assessment_table(
     dataset: Dataset,
+    scope: Scope | None = None,
     *,
     regions: Sequence[str] | str | None = None,
-    target_years: Iterable[int] | None = (2025, 2026),
+    target_years: Iterable[int] | None = None,
     as_of: int | None = None,
     min_reliability: str = "C",
     interval_level: float = DEFAULT_INTERVAL_LEVEL,
 ) -> pd.DataFrame:
-    """Return the verdicts for the targets of ``regions`` due in ``target_years``.
+    """Return the verdicts for the targets of ``regions``, in a scope.
 
-    This is what ``outputs/<region>/assessment.csv`` holds and what the notebooks show; the
-    keywords are the notebooks' parameters (:class:`~ipanalysis.scope.Scope`).
+    This is what ``outputs/<region>/assessment.csv`` holds and what the notebooks show.
 
     Parameters
     ----------
     dataset : Dataset
         The dataset.
+    scope : Scope, optional
+        The notebook's parameters in one value (the notebooks pass it); without it the
+        keywords below make one (callers that have no Scope).
     regions : sequence of str, str or None
         Region ids; None: every reportable region (city and districts).
     target_years : iterable of int or None
@@ -95,11 +97,13 @@ def assessment_table(
     Returns
     -------
     pandas.DataFrame
-        :func:`ipanalysis.assess.assess` columns, sorted by region, target year, indicator,
-        target id.
+        :func:`ipanalysis.assess.assess` columns with ``evidence`` and ``evidence_reason``,
+        sorted by region, target year, indicator, target id.
     """
-    scope = Scope(as_of, min_reliability, interval_level, target_years)
-    return assess(dataset, scope, regions=requested_regions(dataset.regions, regions))
+    if scope is None:
+        scope = Scope(as_of, min_reliability, interval_level, target_years)
+    table = assess(dataset, scope, regions=requested_regions(dataset.regions, regions))
+    return table
 
 
 def read_assessment_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -128,62 +132,44 @@ def status_counts(
     by_region: bool = False,
     regions: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Count targets by status (every status listed, zeros included, in :data:`STATUS_ORDER`).
+    """Count targets by status, leans apart (every category listed, zeros included).
 
     Parameters
     ----------
     assessment : pandas.DataFrame
         An assessment table.
     by_region : bool
-        One row per region (columns = statuses, plus ``total``) instead of one per status.
+        One row per region (columns = :data:`COUNT_ORDER`, plus ``total``) instead of one per
+        category.
     regions : sequence of str, optional
         With ``by_region``: list these regions too, with zeros when they have no target.
 
     Returns
     -------
     pandas.DataFrame
-        ``status, label, count`` rows; or regions × statuses with a ``total`` column.
+        ``status, label, count`` rows in :data:`COUNT_ORDER`; or regions × categories with a
+        ``total`` column.
     """
+    categories = count_categories(assessment) if len(assessment) else assessment["status"]
     if by_region:
         index = sorted(set(assessment["region"]) | set(regions or ()))
         counts = (
-            pd.crosstab(assessment["region"], assessment["status"])
-            .reindex(index=index, columns=list(STATUS_ORDER), fill_value=0)
+            pd.crosstab(assessment["region"], categories)
+            .reindex(index=index, columns=list(COUNT_ORDER), fill_value=0)
             .astype(int)
         )
         counts["total"] = counts.sum(axis=1)
         counts.columns.name = None
         counts.index.name = "region"
         return counts
-    counts = assessment["status"].value_counts().reindex(list(STATUS_ORDER), fill_value=0)
+    counts = categories.value_counts().reindex(list(COUNT_ORDER), fill_value=0)
     return pd.DataFrame(
         {
-            "status": list(STATUS_ORDER),
-            "label": [status_label(s) for s in STATUS_ORDER],
+            "status": list(COUNT_ORDER),
+            "label": [status_label(s) for s in COUNT_ORDER],
             "count": counts.astype(int).to_list(),
         }
     )
-
-
-def split_decided(assessment: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split an assessment into decided targets and those lacking figures (answer first).
-
-    Parameters
-    ----------
-    assessment : pandas.DataFrame
-        An assessment table.
-
-    Returns
-    -------
-    tuple of pandas.DataFrame
-        ``(decided, insufficient)``: the rows with a verdict, in :data:`DECIDED_STATUSES`
-        order, then the ``insufficient_data`` rows, each in their original order.
-    """
-    order = {s: i for i, s in enumerate((*DECIDED_STATUSES, "depends_on_office"))}
-    decided = assessment[assessment["status"] != "insufficient_data"]
-    decided = decided.iloc[decided["status"].map(order).argsort(kind="stable")]
-    lacking = assessment[assessment["status"] == "insufficient_data"]
-    return decided.reset_index(drop=True), lacking.reset_index(drop=True)
 
 
 def verdict_table(assessment: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
@@ -201,8 +187,10 @@ def verdict_table(assessment: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     pandas.DataFrame
         Text columns; ``status`` keeps the status code (for colouring).
     """
+    table = assessment
+    leans = count_categories(table) == "lean"
     rows = []
-    for rec in assessment.to_dict("records"):
+    for rec, lean in zip(table.to_dict("records"), leans, strict=True):
         ind = indicator_row(dataset, rec["indicator"])
         level = rec.get("interval_level")
         forecast = "–"
@@ -246,6 +234,11 @@ def verdict_table(assessment: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
                 if is_missing(rec.get("growth_ratio_latest"))
                 else f"{float(rec['growth_ratio_latest']):.2f}",
                 "target_id": rec["target_id"],
+                "evidence": str(rec["evidence"]),
+                "evidence_reason": ""
+                if is_missing(rec["evidence_reason"])
+                else str(rec["evidence_reason"]),
+                "lean": bool(lean),
             }
         )
     return pd.DataFrame(rows)
@@ -255,20 +248,14 @@ def _source_titles(dataset: Dataset) -> pd.DataFrame:
     return dataset.sources.set_index("source_id")[["title_zh", "title_en", "reliability"]]
 
 
-def figures_table(
-    dataset: Dataset,
-    region: str,
-    *,
-    as_of: int | None = None,
-    min_reliability: str = "C",
-) -> pd.DataFrame:
+def figures_table(dataset: Dataset, region: str, scope: Scope = Scope()) -> pd.DataFrame:
     """Return every figure of a region used in analysis, with growth, source and derivation.
 
-    Figures up to ``as_of`` from sources of grade ``min_reliability`` or better; columns
+    Figures in ``scope`` (up to its as-of year, of its minimum grade or better); columns
     :data:`FIGURES_TABLE_COLUMNS`, sorted by indicator and year; ``conflict`` is True where
     sources disagree about that year.
     """
-    series = dataset.scoped_series(Scope(as_of, min_reliability), region)
+    series = dataset.scoped_series(scope, region)
     if series.empty:
         return pd.DataFrame(columns=FIGURES_TABLE_COLUMNS)
     table = yoy_growth(series)
@@ -293,20 +280,14 @@ def figures_table(
     )
 
 
-def trend_table(
-    dataset: Dataset,
-    region: str,
-    *,
-    as_of: int | None = None,
-    min_reliability: str = "C",
-) -> pd.DataFrame:
+def trend_table(dataset: Dataset, region: str, scope: Scope = Scope()) -> pd.DataFrame:
     """Return one row per indicator of a region: span, latest figure and growth rates.
 
-    Figures up to ``as_of`` from sources of grade ``min_reliability`` or better; columns of
+    Figures in ``scope`` (up to its as-of year, of its minimum grade or better); columns of
     :func:`ipanalysis.model.growth.compute_trends` plus ``name_zh, name_en, unit`` and
     ``n_derived`` (figures computed from a relative statement), sorted by indicator.
     """
-    series = dataset.scoped_series(Scope(as_of, min_reliability), region)
+    series = dataset.scoped_series(scope, region)
     if series.empty:
         return pd.DataFrame(columns=[*TREND_COLUMNS, "name_zh", "name_en", "unit", "n_derived"])
     trends = compute_trends(series)

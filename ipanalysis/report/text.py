@@ -12,12 +12,12 @@ from typing import Any
 
 import pandas as pd
 
-from ipanalysis.assess.evidence import is_decided, is_lean
 from ipanalysis.data.dataset import Dataset
 from ipanalysis.formats import fmt_number, fmt_year, is_missing
-from ipanalysis.report.labels import KIND_LABELS, STATUS_LABELS, likelihood_text
+from ipanalysis.report.categories import count_categories
+from ipanalysis.report.labels import COUNT_LABELS, KIND_LABELS, likelihood_text
 from ipanalysis.report.lookups import indicator_names, region_names
-from ipanalysis.vocab import AT_RISK_STATUSES, DECIDED_STATUSES, STATUSES
+from ipanalysis.vocab import AT_RISK_STATUSES, DECIDED_STATUSES
 
 
 def target_text(
@@ -88,41 +88,30 @@ def region_summary(assessment: pd.DataFrame, dataset: Dataset, region: str) -> t
     """
     rows = assessment[assessment["region"] == region]
     zh_name, en_name = region_names(dataset, region)
-    counts = verdict_counts(rows)
-    zh_parts = [f"{n}项{label_zh}" for label_zh, _, n in counts]
-    en_parts = [f"{n} {label_en}" for _, label_en, n in counts]
+    categories = count_categories(rows) if len(rows) else rows["status"]
+    counts = categories.value_counts()
+    order = [*DECIDED_STATUSES, "lean", "insufficient_data"]
+    # a lean is shown, never counted among the verdicts
+    labels = {**COUNT_LABELS, "lean": ("倾向（不计入结论）", "indicative lean(s), not counted")}
+    zh_parts = [f"{counts[s]}项{labels[s][0]}" for s in order if s in counts]
+    en_parts = [f"{counts[s]} {labels[s][1]}" for s in order if s in counts]
     zh = f"{zh_name}：{len(rows)}项目标" + ("，" + "，".join(zh_parts) if zh_parts else "") + "。"
-    en = f"{en_name}: {len(rows)} targets" + (", " + ", ".join(en_parts) if en_parts else "") + "."
-    risky = rows[rows["status"].isin(AT_RISK_STATUSES) & is_decided(rows)]
-    lacking = int((rows["status"] == "insufficient_data").sum())
+    targets = f"{len(rows)} target" + ("" if len(rows) == 1 else "s")
+    en = f"{en_name}: {targets}" + (", " + ", ".join(en_parts) if en_parts else "") + "."
+    risky = rows[categories.isin(AT_RISK_STATUSES)]
+    lacking = int(counts.get("insufficient_data", 0))
     if len(risky):
         names = indicator_names(dataset)["name_zh"]
         listed = "、".join(str(names.get(i, i)) for i in risky["indicator"])
         zh += f"需要关注：{listed}。"
         en += f" Needing attention: {len(risky)} target(s) at risk, off track or missed."
     elif lacking:
-        zh += "没有目标存在风险；缺少数据的目标见“需要补充的数据”。"
-        en += " No target is at risk; for the targets lacking figures see 'Figures needed'."
+        zh += "没有已定结论显示风险；缺少数据的目标见“需要补充的数据”。"
+        en += " No decided verdict shows a risk; for targets lacking figures see 'Figures needed'."
     else:
-        zh += "没有目标存在风险。"
-        en += " No target is at risk."
+        zh += "没有已定结论显示风险。"
+        en += " No decided verdict shows a risk."
     return zh, en
-
-
-def verdict_counts(assessment: pd.DataFrame) -> list[tuple[str, str, int]]:
-    """Count an assessment's targets by verdict, leans apart: ``(中文, English, count)`` rows.
-
-    Decided verdicts by status (best first), then the indicative leans (倾向) as one count,
-    then the targets that depend on an office and those lacking figures.
-    """
-    decided, leans = is_decided(assessment), is_lean(assessment)
-    counts = assessment.loc[decided, "status"].value_counts()
-    rows = [(*STATUS_LABELS[s], int(counts[s])) for s in DECIDED_STATUSES if s in counts]
-    if leans.any():
-        rows.append(("倾向（未经检验）", "indicative leans", int(leans.sum())))
-    others = assessment.loc[~decided & ~leans, "status"].value_counts()
-    rows += [(*STATUS_LABELS[s], int(others[s])) for s in STATUSES if s in others]
-    return rows
 
 
 def plain_note(rec: Mapping[str, Any], unit: str = "") -> tuple[str, str]:
@@ -184,3 +173,76 @@ def plain_note(rec: Mapping[str, Any], unit: str = "") -> tuple[str, str]:
             "(few figures: a rough verdict).",
         )
     return ("", "")
+
+
+def ratio_text(ratio: float, per_capita: bool) -> tuple[str, str]:
+    """Say a region's figure against the national one, as white papers do (Chinese, English).
+
+    Parameters
+    ----------
+    ratio : float
+        The region's figure ÷ the national figure.
+    per_capita : bool
+        A per-capita indicator (a multiple of the national level) rather than a total (the
+        region's share of the country).
+
+    Returns
+    -------
+    tuple of str
+        ``("1.56倍，高出全国56%", "1.56× the national level, 56% above")`` or
+        ``("占全国1.9%", "1.9% of the national total")``.
+    """
+    if is_missing(ratio):
+        return "–", "–"
+    ratio = float(ratio)
+    if not per_capita:
+        return f"占全国{ratio:.1%}", f"{ratio:.1%} of the national total"
+    gap = ratio - 1
+    side_zh, side_en = ("高出", "above") if gap >= 0 else ("低于", "below")
+    return (
+        f"{ratio:.2f}倍，{side_zh}全国{abs(gap):.0%}",
+        f"{ratio:.2f}× the national level, {abs(gap):.0%} {side_en}",
+    )
+
+
+def interval_text(value: Any, lower: Any, upper: Any) -> str:
+    """Return a forecast with its interval: ``4,273 [3,211, 5,687]`` (no interval: the value)."""
+    text = fmt_number(value)
+    if not (is_missing(lower) or is_missing(upper)):
+        text += f" [{fmt_number(lower)}, {fmt_number(upper)}]"
+    return text
+
+
+def latest_check_text(rec: Mapping[str, Any]) -> tuple[str, str]:
+    """Say where a series' latest figure fell against the forecast made before it.
+
+    Parameters
+    ----------
+    rec : mapping
+        A :func:`~ipanalysis.report.forecasts.forecast_table` row (``latest_check``,
+        ``latest_year``, ``interval_level``, ``previous_forecast/lower/upper``).
+
+    Returns
+    -------
+    tuple of str
+        Chinese and English, e.g. ``"surprise: outside the 80% interval (below); forecast
+        before it 4,100 [3,304, 5,799]"``.
+    """
+    check = rec["latest_check"]
+    level = f"{float(rec['interval_level']):.0%}"
+    earlier = interval_text(rec["previous_forecast"], rec["previous_lower"], rec["previous_upper"])
+    if check in ("below", "above"):
+        side_zh, side_en = ("偏低", "below") if check == "below" else ("偏高", "above")
+        return (
+            f"意外：{int(rec['latest_year'])}年数据超出{level}区间（{side_zh}）；"
+            f"此前预测 {earlier}",
+            f"surprise: outside the {level} interval ({side_en}); forecast before it {earlier}",
+        )
+    if check == "inside":
+        return (
+            f"在{level}区间内；此前预测 {earlier}",
+            f"inside the {level} interval; forecast before it {earlier}",
+        )
+    if check == "no_interval":
+        return "此前预测无区间", "the forecast before it had no interval"
+    return "此前无预测（之前没有数据）", "no earlier forecast (no earlier figure)"

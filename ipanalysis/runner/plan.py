@@ -243,14 +243,19 @@ def check_declared(given: Mapping[str, Any], declared: Mapping[str, Mapping[str,
     check_parameter_types(given, declared)
 
 
+#: What a parameter whose notebook default is None ("all") takes otherwise.
+NONE_DEFAULT_EXAMPLES = {"target_years": [2025, 2026]}
+
+
 def check_parameter_types(
     given: Mapping[str, Any], declared: Mapping[str, Mapping[str, Any]]
 ) -> None:
     """Refuse a parameter whose value does not have the type of the notebook's default.
 
-    The default in the parameters cell is the specification: ``target_years = [2025, 2026]``
-    wants a list of integers, ``interval_level = 0.8`` a number, ``min_reliability = "C"`` a
-    string. A default of ``None`` accepts anything (the runner checks its own options).
+    The default in the parameters cell is the specification: ``interval_level = 0.8`` wants a
+    number, ``min_reliability = "C"`` a string. A default of ``None`` ("all") accepts None or a
+    value like the parameter's :data:`NONE_DEFAULT_EXAMPLES` entry (``target_years``: a list of
+    integers), and anything when it has none (the runner checks its own options).
 
     Parameters
     ----------
@@ -268,7 +273,10 @@ def check_parameter_types(
         for notebook, defaults in declared.items():
             if name not in defaults:
                 continue
-            expected = _expected_type(value, defaults[name])
+            default = defaults[name]
+            if default is None and value is not None:
+                default = NONE_DEFAULT_EXAMPLES.get(name)
+            expected = _expected_type(value, default)
             if expected is not None:
                 raise RunConfigError(
                     f"Parameter {name}: found {value!r} ({type(value).__name__}), expected "

@@ -102,26 +102,41 @@ _HTML_EXPORTER = None
 
 #: The report template: nbconvert's "lab" page without its scripts (require.js and MathJax
 #: from a CDN: a report must open offline, on a locked-down office machine) and with a small
-#: stylesheet instead of JupyterLab's 400 kB one.
+#: stylesheet instead of JupyterLab's 400 kB one: the common Chinese fonts of Windows, macOS
+#: and Linux named before the generic fallback; on a phone, every table scrolls in its own box
+#: with its first column kept in view, and the page itself never scrolls sideways.
 _REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block notebook_css -%}
 <style type="text/css">
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei",
-  "PingFang SC", "Hiragino Sans GB", "WenQuanYi Micro Hei", sans-serif;
-  max-width: 1400px; margin: 2em auto; padding: 0 1.5em; color: #222; line-height: 1.55; }
-h1 { font-size: 1.7em; margin-bottom: 0.3em; }
-h2 { font-size: 1.3em; margin-top: 1.8em; border-bottom: 1px solid #e5e5e5; }
+body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",
+  "WenQuanYi Micro Hei", "Hiragino Sans GB", sans-serif;
+  max-width: 1400px; margin: 1.2em auto; padding: 0 1.5em; color: #222; line-height: 1.5; }
+h1 { font-size: 1.6em; margin: 0.2em 0 0.3em; }
+h2 { font-size: 1.3em; margin: 1.2em 0 0.4em; border-bottom: 1px solid #e5e5e5; }
+h3 { font-size: 1.1em; margin: 1em 0 0.3em; }
+p { margin: 0.4em 0; }
 a.anchor-link { display: none; }
-table { border-collapse: collapse; margin: 0.6em 0 1.6em; font-size: 0.9em; }
+table { border-collapse: collapse; margin: 0.4em 0 1.2em; font-size: 0.9em; }
 th, td { border: 1px solid #d9d9d9; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; }
+.table-scroll, .jp-OutputArea-output { max-width: 100%; overflow-x: auto; }
+.table-scroll table { margin-bottom: 0.6em; }
+.table-scroll th:first-child, .table-scroll td:first-child { position: sticky; left: 0;
+  z-index: 1; background: #fff; box-shadow: 1px 0 0 #d9d9d9; }
+.table-scroll th:first-child { background: #f4f4f4; }
 img { max-width: 100%; height: auto; }
-code { background: #f4f4f4; padding: 0 0.3em; border-radius: 3px; }
+code { font-family: Consolas, Menlo, "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
+  monospace; background: #f4f4f4; padding: 0 0.3em; border-radius: 3px;
+  overflow-wrap: anywhere; }
 em { color: #555; }
 pre { white-space: pre-wrap; }
+@media (max-width: 600px) {
+  body { margin: 0.6em auto; padding: 0 0.6em; }
+  .table-scroll th:first-child, .table-scroll td:first-child { max-width: 9em; }
+}
 </style>
 {%- endblock notebook_css -%}
 """
@@ -154,6 +169,7 @@ def export_html(nb: Any, title: str) -> str:
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
+            language_code="zh",  # CJK glyphs chosen for Chinese, not Japanese (ISO 639-1)
         )
     body, _ = _HTML_EXPORTER.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body

@@ -19,7 +19,9 @@ from ipanalysis.data.regions import check_region_ids, check_slug, reportable_reg
 from ipanalysis.data.vintage import as_of_years, vintage_dataset
 from ipanalysis.errors import RegionError
 from ipanalysis.model.damped import estimate_pools
+from ipanalysis.report.benchmark import benchmark_ids
 from ipanalysis.report.files import BACKTEST_FILES, write_backtest, write_csv
+from ipanalysis.report.forecasts import FORECASTS_CSV, write_forecasts
 from ipanalysis.report.needs import write_needs_templates
 from ipanalysis.runner import manifest
 from ipanalysis.runner.commit import (
@@ -84,9 +86,12 @@ def table_writers() -> list[TableWriter]:
     Returns
     -------
     list of TableWriter
-        Today the assessment CSVs.
+        The assessment CSVs and the forecast of every series (``forecasts.csv``).
     """
-    return [TableWriter(ASSESSMENT_CSV, True, lambda *args: _write_assessment(*args))]
+    return [
+        TableWriter(ASSESSMENT_CSV, True, lambda *args: _write_assessment(*args)),
+        TableWriter(FORECASTS_CSV, True, lambda *args: write_forecasts(*args)),
+    ]
 
 
 def run_notebooks(
@@ -442,14 +447,17 @@ def _refuse_region(check: Callable[..., Any], *args: Any) -> Any:
 def _write_assessment(
     dataset: Dataset, regions: Sequence[str] | None, scope: Scope, path: Path
 ) -> None:
-    """Write the assessment CSV for ``regions`` (None: all reportable) in the run's scope.
+    """Write the assessment CSV for ``regions`` (None: all reportable, and the benchmark).
 
     A region's set also gets its template of the figures that would settle its
     insufficient-data targets (:func:`~ipanalysis.report.needs.write_needs_templates`) and
     its Word brief (:func:`~ipanalysis.report.brief.write_brief`), made from the same
     assessment and so from the same inputs (:func:`~ipanalysis.runner.commit.table_companions`).
     """
-    covered = regions if regions is not None else reportable_region_ids(dataset.regions)
+    if regions is None:  # every target in the data: the national benchmark's too
+        covered = [*reportable_region_ids(dataset.regions), *benchmark_ids(dataset)]
+    else:
+        covered = regions
     table = assess(dataset, scope, regions=covered)
     write_csv(table, path)
     if regions is not None:  # the region's template of figures needed, which its report links

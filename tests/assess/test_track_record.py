@@ -129,4 +129,6 @@ def test_cli_backtest_writes_its_three_files_and_prints_no_nan(tmp_path, monkeyp
     result = CliRunner().invoke(app, ["backtest"])
     assert result.exit_code == 0, result.output
     assert "nan" not in result.output and "<NA>" not in result.output
-    assert all((tmp_path / name).exists() for name in BACKTEST_FILES)
+    export = tmp_path / "export"  # not over the run's committed track record
+    assert all((export / name).exists() for name in BACKTEST_FILES)
+    assert not (tmp_path / BACKTEST_FILES[0]).exists()

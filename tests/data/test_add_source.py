@@ -60,7 +60,7 @@ def test_add_source_stores_the_text_and_its_row(data, tmp_path):
         ({"--id": "doc"}, "the same source_id as row 2"),
         ({"--id": "Bad Id"}, "column source_id: found 'Bad Id'"),
         ({"--reliability": "D"}, "column reliability: found 'D'"),
-        ({"--date": "20/04/2025"}, "column date: found '20/04/2025'; expected YYYY"),
+        ({"--date": "20/04/2025"}, "column date: found '20/04/2025'; expected a real date: YYYY"),
         ({"--date-basis": "unknown"}, "with date_basis 'unknown'"),
         ({"--title-zh": ""}, "column title_zh: found an empty cell"),
     ],

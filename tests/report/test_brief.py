@@ -9,17 +9,22 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
+from ipanalysis import paths
 from ipanalysis.assess import assess
 from ipanalysis.cli import app
 from ipanalysis.data.dataset import read_dataset
 from ipanalysis.report.brief import ZIP_DATE, brief_bytes, evidence_text, newest_source_date
+from ipanalysis.report.categories import verdict_groups
 from ipanalysis.report.files import brief_name
-from ipanalysis.report.tables import split_decided
 from ipanalysis.report.text import region_summary
+from ipanalysis.runner.plan import declared_parameters
 from ipanalysis.scope import Scope
 
 runner = CliRunner()
-REPORT_SCOPE = Scope(target_years=(2025, 2026))
+#: The reports' scope: the target years the forecast notebook declares (as `brief` uses).
+REPORT_SCOPE = Scope(
+    target_years=declared_parameters(paths.NOTEBOOKS_DIR / "forecast.ipynb").get("target_years")
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +43,9 @@ def test_brief_reads_back_with_the_verdict_table_and_pictures(tianjin_brief):
     assert any("Evidence" in h for h in header)
     dataset = read_dataset()
     assessment = assess(dataset, REPORT_SCOPE, regions=["tianjin"])
-    decided, _ = split_decided(assessment)
-    assert len(verdicts.rows) == len(decided) + 1
+    groups = verdict_groups(assessment)
+    judged = len(groups.decided) + len(groups.settled) + len(groups.leans) + len(groups.office)
+    assert len(verdicts.rows) == judged + 1
     assert len(document.inline_shapes) >= 1  # the charts
     text = "\n".join(p.text for p in document.paragraphs)
     zh, en = region_summary(assessment, dataset, "tianjin")
@@ -84,9 +90,7 @@ def test_a_region_without_verdicts_or_figures_gets_a_brief(mini_data, tmp_path, 
 
 def test_evidence_shows_the_tier_and_the_reason_in_english():
     rec = {"evidence": "indicative", "evidence_reason": "一个数据 / one figure, 6 years ahead"}
-    assert evidence_text(rec) == ("倾向（未经检验）", "indicative lean: one figure, 6 years ahead")
-    assert evidence_text({"evidence": "observed", "evidence_reason": ""}) == (
-        "已有数据",
-        "observed",
-    )
+    assert evidence_text(rec) == ("倾向", "indicative lean: one figure, 6 years ahead")
+    observed = {"evidence": "observed", "evidence_reason": ""}
+    assert evidence_text(observed) == ("数据已定", "observed")
     assert evidence_text({"evidence": float("nan")}) == ("–", "")

@@ -174,5 +174,83 @@ def test_dollar_signs_in_names_are_text_not_mathtext(mini_data):
         assert with_dollar and not any(cbook.is_math_text(t) for t in with_dollar)
         shown += [t.replace(r"\$", "$") for t in with_dollar]  # what matplotlib displays
     shown = "\n".join(shown)
-    for value in ("天津$市$", "每万人口$高$价值", "件$/$万人", "滨海$新$区"):
+    for value in ("天津$市$", "每万人口$高$价值", "件$/$万人"):  # Binhai has nothing drawn
         assert value in shown.replace("\n", ""), value
+
+
+# --- issue 19: the interval at every forecast year, legends inside, leans marked -------------
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return read_dataset()
+
+
+def _fit(dataset, indicator):
+    from ipanalysis.model.damped import estimate_pools, fit_assessment_trend
+
+    series = dataset.series()
+    obs = series[(series["region"] == "tianjin") & (series["indicator"] == indicator)]
+    return fit_assessment_trend(obs, "stock", pools=estimate_pools(series, dataset.indicators))
+
+
+@pytest.mark.parametrize("ahead, drawn", [(1, "bar"), (3, "band")])
+def test_the_interval_is_drawn_at_every_forecast_year(shipped, ahead, drawn):
+    # issue 19: a one-year-ahead band was NaN but at one year, so nothing was filled
+    fit = _fit(shipped, "valid_invention_patents")
+    ax = Figure().subplots()
+    values, how = plots._draw_trend(ax, fit, int(fit.last_year) + ahead, 0.8)
+    assert how == drawn and len(ax.collections) == 1
+    if drawn == "band":  # from the last figure (no width there) to the target year
+        (band,) = ax.collections
+        xs = band.get_paths()[0].vertices[:, 0]
+        assert xs.min() == fit.last_year and xs.max() == fit.last_year + ahead
+    assert max(values[-1]) > fit.values[-1]  # the upper end is part of the axis range
+
+
+@pytest.mark.parametrize("region", ["tianjin", "binhai"])
+def test_every_one_year_ahead_panel_shows_its_interval(shipped, region):
+    assessment = report.assessment_table(shipped, regions=[region])
+    fig = plots.plot_forecasts(shipped, assessment)
+    shown = assessment[assessment["n_points"] > 0].reset_index(drop=True)
+    one_year = (shown["target_year"] - shown["latest_year"]) == 1
+    settled = shown["status"].isin(["achieved", "missed"])
+    assert (one_year & ~settled).any()
+    for i in shown.index:
+        drawn = bool(fig.axes[i].collections)  # the error bar
+        if settled[i]:  # decided by a figure: no forecast interval any more
+            assert not drawn, shown.at[i, "target_id"]
+        elif one_year[i]:
+            assert drawn, shown.at[i, "target_id"]
+
+
+def _inside(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    box = fig.bbox
+    for legend in fig.legends:
+        extent = legend.get_window_extent(renderer)
+        assert extent.x0 >= box.x0 and extent.x1 <= box.x1, (extent, box)
+        assert extent.y0 >= box.y0 and extent.y1 <= box.y1, (extent, box)
+    return True
+
+
+def test_legends_are_inside_their_figures(shipped):
+    # issue 19: the overview-status legend was clipped at both ends
+    everything = report.assessment_table(shipped)
+    assert _inside(plots.plot_status_counts(everything, shipped))
+    tianjin = everything[everything["region"] == "tianjin"]
+    assert _inside(plots.plot_forecasts(shipped, tianjin))
+
+
+def test_a_lean_panel_is_framed_dashed_and_says_so(shipped):
+    assessment = report.assessment_table(shipped, regions=["tianjin"])
+    fig = plots.plot_forecasts(shipped, assessment)
+    shown = assessment[assessment["n_points"] > 0].reset_index(drop=True)
+    leans = shown.index[shown["evidence"] == "indicative"]
+    assert len(leans)
+    for i in leans:
+        ax = fig.axes[i]
+        assert "倾向：" in ax.get_title(loc="left")
+        assert ax.spines["left"].get_linestyle() == "--"

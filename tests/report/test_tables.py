@@ -20,13 +20,18 @@ import pandas as pd
 import pytest
 
 from ipanalysis import paths, report
+from ipanalysis.assess import assess
 from ipanalysis.data.dataset import read_dataset
 from ipanalysis.data.regions import reportable_region_ids
 from ipanalysis.formats import fmt_number, fmt_pct
+from ipanalysis.report.benchmark import benchmark_ids
+from ipanalysis.report.categories import COUNT_ORDER
 from ipanalysis.report.files import write_csv
-from ipanalysis.report.labels import STATUS_COLOURS, STATUS_LABELS, status_label
+from ipanalysis.report.html_verdicts import show_verdicts
+from ipanalysis.report.labels import STATUS_COLOURS, STATUS_LABELS, lighter, status_label
 from ipanalysis.report.tables import read_assessment_csv, status_counts
 from ipanalysis.report.text import target_text
+from ipanalysis.scope import Scope
 from ipanalysis.vocab import STATUS_ORDER
 from tests.helpers import assessment_differences, executed_parameters
 
@@ -95,13 +100,15 @@ def _assessment(statuses, p=None, ratio=None):
             "status": statuses,
             "p_meet": p if p is not None else [np.nan] * n,
             "growth_ratio": ratio if ratio is not None else [np.nan] * n,
+            "evidence": ["tested"] * n,
         }
     )
 
 
-def test_status_counts_lists_every_status_in_order():
+def test_status_counts_lists_every_status_in_order_leans_apart():
     counts = status_counts(_assessment(["on_track", "at_risk", "on_track"]))
-    assert counts["status"].tolist() == list(STATUS_ORDER)
+    assert counts["status"].tolist() == list(COUNT_ORDER)
+    assert [s for s in COUNT_ORDER if s != "lean"] == list(STATUS_ORDER)
     assert dict(zip(counts["status"], counts["count"], strict=True))["on_track"] == 2
     assert counts["count"].sum() == 3
 
@@ -129,13 +136,14 @@ def mini(mini_data):
 def test_assessment_table_and_verdict_html_are_deterministic(mini):
     table = report.assessment_table(mini, regions=["tianjin"])
     assert table["target_id"].tolist() == ["tianjin-hv-2025"]
-    first = report.show_verdicts(table, mini).data
-    second = report.show_verdicts(table, mini).data
+    first = show_verdicts(table, mini).data
+    second = show_verdicts(table, mini).data
     assert first == second
     assert 'id="T_verdicts' in first
     assert "每万人口高价值发明专利拥有量" in first and "high-value" in first
     status = table["status"].iloc[0]
-    assert STATUS_COLOURS[status] in first
+    lean = table["evidence"].iloc[0] == "indicative"  # the mini data has no backtest: a lean
+    assert (lighter(STATUS_COLOURS[status]) if lean else STATUS_COLOURS[status]) in first
     assert "0x" not in first
 
 
@@ -171,7 +179,7 @@ def test_figures_needed_for_a_target_without_figures(mini_data):
 def test_empty_tables_say_so(mini):
     table = report.assessment_table(mini, regions=["binhai"])
     assert table.empty
-    assert "No targets" in report.show_verdicts(table, mini).data
+    assert "No targets" in show_verdicts(table, mini).data
     assert "No conflicting" in report.show_conflicts(report.conflict_table(mini, "binhai")).data
 
 
@@ -207,17 +215,16 @@ def test_assessment_differences():
 
 
 def _fresh(dataset, region):
-    """Recompute a committed assessment with the parameters its notebook ran with."""
+    """Recompute a committed assessment with the parameters its notebook ran with.
+
+    The overview's covers every target in the data: the national benchmark's too.
+    """
     notebook = OUTPUTS / region / "forecast.ipynb" if region else OUTPUTS / "overview.ipynb"
     params = executed_parameters(notebook)
-    return report.assessment_table(
-        dataset,
-        regions=[region] if region else None,
-        target_years=params["target_years"],
-        as_of=params["as_of"],
-        min_reliability=params["min_reliability"],
-        interval_level=params["interval_level"],
-    )
+    scope = Scope(params["as_of"], params["min_reliability"], params["interval_level"],
+                  params["target_years"])  # fmt: skip
+    every = [*reportable_region_ids(dataset.regions), *benchmark_ids(dataset)]
+    return assess(dataset, scope, regions=[region] if region else every)
 
 
 def test_outputs_are_shipped_for_every_reportable_region():
@@ -290,7 +297,7 @@ def test_changing_one_figure_that_flips_a_verdict_fails_nbval(flipped_data):
     failed = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=root)
     assert failed.returncode == 1, failed.stdout[-3000:]
     assert "Cell outputs differ" in failed.stdout  # a mismatch, not an error
-    assert "show_verdicts" in failed.stdout  # in the verdict table
+    assert "show_open_by_year" in failed.stdout  # in the verdict table
     env.pop("IPANALYSIS_DATA_DIR")
     passed = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=root)
     assert passed.returncode == 0, passed.stdout[-3000:]

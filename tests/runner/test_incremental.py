@@ -38,8 +38,10 @@ def test_one_district_figure_reruns_that_district_and_the_overview_only(tmp_path
     assert executed == [
         "binhai/assessment.csv",
         "binhai/forecast",
+        "binhai/forecasts.csv",
         "binhai/trends",
         "overview/assessment.csv",
+        "overview/forecasts.csv",
         "overview/overview",
     ]
     assert {r.key for r in second.skipped} == set(first.regions) - {"binhai"}

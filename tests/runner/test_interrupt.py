@@ -30,6 +30,7 @@ CHILD = textwrap.dedent(
     if __name__ == "__main__":  # a multiprocessing-based runner re-imports this module
         run_module._load_dataset = FakeDataset
         run_module._write_assessment = write
+        run_module.write_forecasts = write
         try:
             run_notebooks(
                 ["binhai", "tianjin"], notebooks_dir=sys.argv[1], outputs_dir=sys.argv[2],

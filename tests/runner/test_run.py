@@ -81,6 +81,10 @@ def fake_package(monkeypatch):
             (path.parent / name).write_text(f"{name} of {label}\n")
 
     monkeypatch.setattr(run_module, "_write_assessment", write)
+    monkeypatch.setattr(run_module, "write_forecasts", write)
+    # the runner's behaviour is the same for every table: these tests follow the assessment
+    writers = [w for w in run_module.table_writers() if w.name == "assessment.csv"]
+    monkeypatch.setattr(run_module, "table_writers", lambda: writers)
     monkeypatch.setattr(run_module, "_refresh_backtest", lambda *args: {})  # needs real data
 
 
@@ -264,6 +268,24 @@ def test_wrongly_typed_parameter_is_refused_before_any_kernel(
     with pytest.raises(RunConfigError, match=match):
         _run(nbdir, tmp_path / "out", ["binhai"], **options)
     assert not (tmp_path / "out").exists()
+
+
+def test_every_table_writer_writes_per_region_and_for_the_overview(nbdir, tmp_path, monkeypatch):
+    """The real table writers (assessment, forecasts), with fake data and fake tables."""
+    monkeypatch.setattr(run_module, "_load_dataset", lambda: FakeDataset())
+    monkeypatch.setattr(run_module, "_refresh_backtest", lambda *args: {})
+
+    def write(dataset, regions, scope, path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{path.name},{'all' if regions is None else regions[0]}\n")
+
+    monkeypatch.setattr(run_module, "_write_assessment", write)
+    monkeypatch.setattr(run_module, "write_forecasts", write)
+    assert [w.name for w in run_module.table_writers()] == ["assessment.csv", "forecasts.csv"]
+    out = tmp_path / "out"
+    assert _run(nbdir, out, ["binhai"]).ok
+    assert (out / "binhai" / "forecasts.csv").read_text() == "forecasts.csv,binhai\n"
+    assert (out / "forecasts.csv").read_text() == "forecasts.csv,all\n"
 
 
 def test_summary_counts_notebooks_and_tables_separately(fake_package, nbdir, tmp_path):
@@ -473,13 +495,13 @@ def test_notebooks_declare_the_documented_parameters():
         declared = runner.declared_parameters(REPO / "notebooks" / f"{name}.ipynb")
         assert declared == {
             "region": "binhai",
-            "target_years": [2025, 2026],
+            "target_years": None,
             "as_of": None,
             "min_reliability": "C",
             "interval_level": 0.8,
         }
     overview = runner.declared_parameters(REPO / "notebooks" / "overview.ipynb")
-    assert overview["regions"] is None and overview["target_years"] == [2025, 2026]
+    assert overview["regions"] is None and overview["target_years"] is None
 
 
 def test_notebooks_are_thin():
@@ -737,3 +759,12 @@ def test_a_manifest_entry_of_another_shape_is_remade_not_fatal(
     assert isinstance(
         json.loads((out / "manifest.json").read_text())["outputs"]["binhai/trends"], dict
     )
+
+
+def test_target_years_all_by_default_and_typed_when_given():
+    # issue 19: every target year by default (None), still a list of years when given
+    declared = {"forecast": {"target_years": None}}
+    runner.plan.check_parameter_types({"target_years": None}, declared)
+    runner.plan.check_parameter_types({"target_years": [2027, 2030]}, declared)
+    with pytest.raises(RunConfigError, match=r"found 2027 \(int\), expected a list of int"):
+        runner.plan.check_parameter_types({"target_years": 2027}, declared)
