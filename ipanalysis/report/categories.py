@@ -22,6 +22,10 @@ COUNT_ORDER = (
     "on_track", "achieved",
 )  # fmt: skip
 
+#: The order the sentences count in (verdicts best first, then what is not counted): every
+#: category, so that the parts add up to the targets.
+SUMMARY_ORDER = (*DECIDED_STATUSES, "lean", "depends_on_office", "insufficient_data")
+
 
 class VerdictGroups(NamedTuple):
     """An assessment's targets in the groups a report shows them in (each in its own order).

@@ -16,7 +16,7 @@ import pandas as pd
 from ipanalysis import paths
 from ipanalysis.data.dataset import Dataset
 from ipanalysis.formats import fmt_number
-from ipanalysis.report.categories import count_categories
+from ipanalysis.report.categories import SUMMARY_ORDER, count_categories
 from ipanalysis.report.forecasts import FORECASTS_CSV, SURPRISES, read_forecasts
 from ipanalysis.report.labels import COUNT_LABELS, likelihood_text
 from ipanalysis.report.lookups import region_names
@@ -208,7 +208,7 @@ def summary_lines(
     names = dataset.indicators.set_index("indicator_id")["name_zh"]
     table = assessment.assign(_category=count_categories(assessment).to_numpy())
     lines = ["Verdicts 结论 (倾向 = a lean, not counted):"]
-    order = [*DECIDED_STATUSES, "lean", "insufficient_data"]
+    order = SUMMARY_ORDER
     for region, group in table.groupby("region", sort=True):
         counts = group["_category"].value_counts()
         parts = [f"{COUNT_LABELS[s][0]} {counts[s]}" for s in order if s in counts]

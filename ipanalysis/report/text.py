@@ -14,10 +14,10 @@ import pandas as pd
 
 from ipanalysis.data.dataset import Dataset
 from ipanalysis.formats import fmt_number, fmt_year, is_missing
-from ipanalysis.report.categories import count_categories
+from ipanalysis.report.categories import SUMMARY_ORDER, count_categories
 from ipanalysis.report.labels import COUNT_LABELS, KIND_LABELS, likelihood_text
 from ipanalysis.report.lookups import indicator_names, region_names
-from ipanalysis.vocab import AT_RISK_STATUSES, DECIDED_STATUSES
+from ipanalysis.vocab import AT_RISK_STATUSES
 
 
 def target_text(
@@ -90,7 +90,7 @@ def region_summary(assessment: pd.DataFrame, dataset: Dataset, region: str) -> t
     zh_name, en_name = region_names(dataset, region)
     categories = count_categories(rows) if len(rows) else rows["status"]
     counts = categories.value_counts()
-    order = [*DECIDED_STATUSES, "lean", "insufficient_data"]
+    order = SUMMARY_ORDER
     # a lean is shown, never counted among the verdicts
     labels = {**COUNT_LABELS, "lean": ("倾向（不计入结论）", "indicative lean(s), not counted")}
     zh_parts = [f"{counts[s]}项{labels[s][0]}" for s in order if s in counts]
